@@ -1,0 +1,273 @@
+"""The `arner` command line: parses options, wires the library, renders.
+
+Heavy modules (CAMeL Tools, torch, transformers) are imported inside commands
+so that `arner --help` and usage errors answer at once.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Callable, Iterator
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from .errors import EXIT_INTERRUPTED, EXIT_SKIPPED, ArnerError
+
+TYPES = ("PERS", "LOC", "ORG", "MISC")
+FORMATS = ("table", "json", "jsonl", "tsv", "conll")
+
+
+def err_console() -> Console:
+    # Looked up on each call so CliRunner's captured stderr is used.
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+class Failure(click.ClickException):
+    """An ArnerError as Click shows it: one line, a hint, its exit code."""
+
+    def __init__(self, error: ArnerError) -> None:
+        super().__init__(f"{error.message} ({error.hint})" if error.hint else error.message)
+        self.exit_code = error.exit_code
+
+
+def translate_errors(command: Callable) -> Callable:
+    """Library errors, Ctrl-C and closed pipes end in one line, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ArnerError as error:
+            raise Failure(error) from None
+        except KeyboardInterrupt:
+            err_console().print("arner: interrupted")
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader (e.g. `head`) is gone: stop quietly, as Unix tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(128 + signal.SIGPIPE)
+
+    return wrapper
+
+
+def model_options(command: Callable) -> Callable:
+    """Options shared by every command that runs a model."""
+    decorators = [
+        click.option(
+            "-m", "--model", envvar="ARNER_MODEL", metavar="NAME|PATH",
+            help="builtin, arabert, or a model folder. Default: arabert if installed, else builtin. [env: ARNER_MODEL]",
+        ),
+        click.option(
+            "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", envvar="ARNER_DEVICE",
+            show_default=True, help="Where BERT models run. [env: ARNER_DEVICE]",
+        ),
+        click.option(
+            "--batch-size", type=click.IntRange(1, 4096), default=32, envvar="ARNER_BATCH_SIZE",
+            show_default=True, help="Sentence pieces per BERT batch. [env: ARNER_BATCH_SIZE]",
+        ),
+        click.option("--quantize", is_flag=True, help="Dynamic int8 BERT on CPU: faster, slightly different labels."),
+        click.option("-q", "--quiet", is_flag=True, envvar="ARNER_QUIET", help="Print nothing on stderr but errors."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def load_extractor(model: str | None, device: str, batch_size: int, quantize: bool, quiet: bool, types=TYPES):
+    from .extractor import Extractor
+
+    extractor = Extractor(model, device=device, batch_size=batch_size, quantize=quantize, types=types)
+    if not quiet:
+        err_console().print(f"arner: using model {escape(describe(extractor.info))}")
+    return extractor
+
+
+def describe(info) -> str:
+    scores = info.meta.get("scores", {}).get("anercorp_test", {})
+    f1 = f", ANERcorp test F1 {scores['f1']:.3f}" if "f1" in scores else ""
+    kind = "CRF" if info.kind == "crf" else "BERT"
+    return f"{info.label} ({kind}{f1})"
+
+
+def parse_types(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return TYPES
+    types = tuple(part.strip().upper() for part in value.split(",") if part.strip())
+    unknown = [t for t in types if t not in TYPES]
+    if unknown or not types:
+        raise click.BadParameter(f"{', '.join(unknown) or value!r}: use a comma list of {', '.join(TYPES)}")
+    return types
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="arner")
+def cli() -> None:
+    """Find the people, places and organizations in Arabic text.
+
+    \b
+    Example:
+        arner extract sample_data/
+        cat article.txt | arner extract -f json | jq '.[].entities[].text'
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMATS), envvar="ARNER_FORMAT",
+    help="Output format. Default: table at a terminal, jsonl when piped. [env: ARNER_FORMAT]",
+)
+@click.option("--types", "types_", metavar="PERS,LOC,...", help="Only these entity types.")
+@click.option("--summary", is_flag=True, help="Count each distinct entity per type across all inputs.")
+@click.option("--glob", "pattern", default="*.txt", envvar="ARNER_GLOB", show_default=True,
+              help="File names to read inside directories. [env: ARNER_GLOB]")
+@click.option("--encoding", help="Force an input encoding (default: detect per file).")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one JSON file per input here, mirroring the input tree.")
+@click.option("--skip-existing", is_flag=True, help="With --output-dir: skip inputs whose JSON exists.")
+@model_options
+@translate_errors
+def extract(paths, fmt, types_, summary, pattern, encoding, output_dir, skip_existing,
+            model, device, batch_size, quantize, quiet):
+    """Find entities in files, directories (walked recursively) or stdin (-).
+
+    \b
+    Examples:
+        arner extract news/                      # a table per file
+        arner extract -f json a.txt b.txt        # one JSON array
+        echo "زار الكاظمي بغداد" | arner extract --types PERS
+        arner extract archive/ -o out/ --skip-existing
+    """
+    types = parse_types(types_)
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
+    if skip_existing and not output_dir:
+        raise click.UsageError("--skip-existing needs --output-dir")
+    stdout = click.get_text_stream("stdout")
+    fmt = fmt or ("table" if stdout.isatty() else "jsonl")
+    if summary and (fmt == "conll" or output_dir):
+        raise click.UsageError("--summary works with -f table, json, jsonl or tsv, not with conll or --output-dir")
+    stdin = click.get_binary_stream("stdin")
+    if not paths:
+        if stdin.isatty():
+            raise click.UsageError("no input: give files or directories, or pipe text into arner extract")
+        paths = ("-",)
+
+    from . import runner
+
+    extractor = load_extractor(model, device, batch_size, quantize, quiet, types)
+    writer = runner.make_writer(fmt, summary, output_dir, stdout)
+    report = runner.run(
+        extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
+        output_dir=output_dir if skip_existing else None, quiet=quiet, console=err_console(),
+    )
+    if report.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Download again even if installed.")
+@translate_errors
+def download(force):
+    """Install CAMeL Tools' pretrained NER model (ner-arabert, ~540 MB).
+
+    \b
+    Example:
+        arner download && arner extract --model arabert sample_data/
+    """
+    from . import camel
+
+    console = err_console()
+    if camel.arabert_installed() and not force:
+        console.print(f"arner: arabert is already installed in {escape(str(camel.arabert_path()))}")
+        return
+    console.print("arner: downloading CAMeL's ner-arabert through CAMeL Tools...")
+    path = camel.download(force=force)
+    console.print(f"arner: installed arabert in {escape(str(path))}")
+
+
+@cli.command(name="models")
+@translate_errors
+def models_command():
+    """List the models arner can use here, with their measured scores.
+
+    \b
+    Example:
+        arner models
+    """
+    from . import camel, models, render
+
+    Console(file=click.get_text_stream("stdout")).print(
+        render.models_table(models.available(), camel.arabert_installed(), str(camel.arabert_path()))
+    )
+
+
+@cli.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@model_options
+@translate_errors
+def evaluate(gold, fmt, model, device, batch_size, quantize, quiet):
+    """Score a model on a labelled CoNLL file (entity-level P/R/F1, seqeval).
+
+    GOLD has one "word TAG" or "word<TAB>TAG" per line, a blank line between
+    sentences.
+
+    \b
+    Example:
+        arner evaluate ../shared/data/anercorp/test.txt -f json
+    """
+    from . import evaluate as scoring
+    from .conll import read_conll
+
+    sentences, gold_labels = read_conll(gold)
+    extractor = load_extractor(model, device, batch_size, quantize, quiet)
+    scores = scoring.score(gold_labels, extractor.label(sentences))
+    stdout = click.get_text_stream("stdout")
+    if fmt == "json":
+        import json
+
+        stdout.write(json.dumps({"gold": str(gold), "model": extractor.info.label,
+                                 "scores": scoring.as_dicts(scores)}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from . import render
+
+        Console(file=stdout).print(render.scores_table(scores, str(gold)))
+
+
+@cli.command()
+@click.argument("train_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dev", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Held-out CoNLL file to report.")
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the model into.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
+@translate_errors
+def train(train_file, dev, output_dir, quiet):
+    """Train a model of the built-in kind (CRF) on your own CoNLL data.
+
+    \b
+    Example:
+        arner train my-train.conll --dev my-dev.conll -o my-model/
+        arner extract --model my-model/ texts/
+    """
+    from .crf import train_from_files
+
+    console = err_console()
+    if not quiet:
+        console.print(f"arner: training on {escape(str(train_file))}...")
+    meta = train_from_files(train_file, dev, output_dir)
+    if not quiet:
+        dev_f1 = meta.get("scores", {}).get("dev", {}).get("f1")
+        note = f", dev F1 {dev_f1:.3f}" if dev_f1 is not None else ""
+        console.print(f"arner: model written to {escape(str(output_dir))}{note}")

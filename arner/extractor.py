@@ -1,0 +1,132 @@
+"""The pipeline without Click: documents in, labelled sentences and entities out.
+
+Sentences from consecutive documents are labelled together in windows of
+`window` sentences, so a BERT model sees full, length-sorted batches even on
+many short files, while memory stays bounded however large the input is.
+Results come out in input order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Union
+
+from . import models, segment
+from .errors import InputError
+from .segment import Sentence
+from .sources import Document, Skipped, text_document
+from .spans import TYPES, Entity, sentence_entities
+
+
+@dataclass
+class SentenceResult:
+    """One sentence of a document with its labels and the entities in it."""
+
+    document: Document
+    sentence: Sentence
+    labels: list[str]
+    entities: list[Entity]
+
+
+@dataclass
+class DocumentDone:
+    """A document has no more sentences; `error` says why it stopped early."""
+
+    document: Document
+    error: InputError | None = None
+
+
+Event = Union[SentenceResult, DocumentDone, Skipped]
+
+
+@dataclass
+class _Pending:
+    document: Document
+    sentence: Sentence | None = None
+    error: InputError | None = None
+
+
+class Extractor:
+    """Load a model once, then find entities in many texts.
+
+    >>> extractor = Extractor()                       # doctest: +SKIP
+    >>> [(e.text, e.type) for e in extractor.extract("وصل الكاظمي إلى بغداد")]  # doctest: +SKIP
+    [('الكاظمي', 'PERS'), ('بغداد', 'LOC')]
+    """
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        device: str = "auto",
+        batch_size: int = 32,
+        quantize: bool = False,
+        types: Iterable[str] = TYPES,
+        window: int = 512,
+    ) -> None:
+        self.info = models.resolve(model)
+        self.recognizer = models.load(self.info, device=device, batch_size=batch_size, quantize=quantize)
+        self.types = frozenset(types)
+        self.window = window
+
+    def extract(self, text: str) -> list[Entity]:
+        """All entities of one text, in order."""
+        events = self.stream([text_document(text)])
+        return [entity for event in events if isinstance(event, SentenceResult) for entity in event.entities]
+
+    def label(self, sentences: list[list[str]]) -> list[list[str]]:
+        """One BIO label per word for pre-tokenized sentences (as in CoNLL files)."""
+        return [[self._keep(label) for label, _ in words] for words in self.recognizer.predict(sentences)]
+
+    def _keep(self, label: str) -> str:
+        return label if label == "O" or label[2:] in self.types else "O"
+
+    def stream(self, inputs: Iterable[Document | Skipped]) -> Iterator[Event]:
+        """Label every sentence of every document; yields events in input order."""
+        pending = _pending(inputs)
+        while True:
+            window = _take_window(pending, self.window)
+            if not window:
+                return
+            sentences = [item.sentence for item in window if isinstance(item, _Pending) and item.sentence]
+            predicted = iter(self.recognizer.predict([s.texts for s in sentences]))
+            for item in window:
+                if isinstance(item, Skipped):
+                    yield item
+                elif item.sentence is not None:
+                    yield self._result(item, next(predicted))
+                else:
+                    yield DocumentDone(item.document, item.error)
+
+    def _result(self, item: _Pending, predicted: list[tuple[str, float]]) -> SentenceResult:
+        labels = [self._keep(label) for label, _ in predicted]
+        probs = [prob for _, prob in predicted]
+        entities = sentence_entities(item.sentence, labels, probs)
+        return SentenceResult(item.document, item.sentence, labels, entities)
+
+
+def _pending(inputs: Iterable[Document | Skipped]) -> Iterator[_Pending | Skipped]:
+    for document in inputs:
+        if isinstance(document, Skipped):
+            yield document
+            continue
+        try:
+            for sentence in segment.sentences(document.chunks()):
+                yield _Pending(document, sentence)
+        except InputError as error:
+            yield _Pending(document, error=error)
+            continue
+        yield _Pending(document)
+
+
+def _take_window(items: Iterator[_Pending | Skipped], size: int) -> list[_Pending | Skipped]:
+    """Items up to and including the `size`-th sentence."""
+    window: list[_Pending | Skipped] = []
+    sentences = 0
+    for item in items:
+        window.append(item)
+        if isinstance(item, _Pending) and item.sentence is not None:
+            sentences += 1
+            if sentences >= size:
+                break
+    return window

@@ -1,0 +1,294 @@
+"""Feature extraction for the Arabic NER CRF.
+
+Features come in three layers, cheapest first:
+
+* word-type features (spelling, clitic-stripped stem, affixes, gazetteer,
+  trigger class, corpus statistics) depend only on the word string and are
+  memoized per `FeatureExtractor`;
+* sentence features combine neighbours' type features (±3 words), stem
+  bigrams and multi-word gazetteer matches;
+* document features report cues seen at other occurrences of the same stem in
+  nearby sentences, because a name is often introduced with a title or a full
+  form ("الرئيس جورج بوش") and later repeated bare ("بوش").
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from arner.gazetteer import Gazetteer, match
+from arner.normalize import normalize, strip_proclitics
+
+ENTITY_TYPES = ("PERS", "LOC", "ORG", "MISC")
+
+# Words that announce the type of the following name (normalized spelling).
+TRIGGERS: dict[str, str] = {
+    **dict.fromkeys(
+        "الرئيس رئيس الملك ملك الامير امير الشيخ السيد السيده الدكتور د. الوزير وزير نائب "
+        "المتحدث الناطق الزعيم الجنرال العقيد اللواء العميد المستشار الامين المستشاره الملكه "
+        "البابا الامام المدرب اللاعب النجم الفنان الفنانه الكاتب الشاعر المخرج الممثل المطرب "
+        "السفير المبعوث القاضي المحامي الاستاذ المرشح السناتور النائب الرئيسه زعيم مدرب "
+        "مساعد الراحل رئيسه الشهيد المفكر الباحث الروائي المغني الصحفي قائد".split(),
+        "PTITLE",
+    ),
+    **dict.fromkeys(
+        "شركه وزاره جامعه حزب منظمه مؤسسه مجلس هيئه جمعيه وكاله بنك مصرف نادي اتحاد جبهه "
+        "حركه صحيفه جريده مجموعه منتخب فريق محكمه لجنه مركز معهد قناه اذاعه برنامج "
+        "الشركه الوزاره الجامعه الحزب المنظمه الهيئه الجمعيه الوكاله البنك النادي الاتحاد "
+        "الحركه الصحيفه الجريده المجموعه المنتخب الفريق المحكمه اللجنه المركز".split(),
+        "OTRIG",
+    ),
+    **dict.fromkeys(
+        "مدينه محافظه ولايه منطقه دوله عاصمه جزيره جزر بلده قريه اقليم نهر جبل بحر مقاطعه "
+        "المدينه المحافظه الولايه المنطقه الدوله العاصمه الجزيره البلده القريه الاقليم "
+        "شمال جنوب شرق غرب شمالي جنوبي شرقي غربي وسط".split(),
+        "LTRIG",
+    ),
+    **dict.fromkeys(
+        "قال اعلن اضاف اكد صرح اوضح ذكر قالت اعلنت اضافت اكدت صرحت اوضحت ذكرت يقول تقول "
+        "اشار اشارت دعا دعت طالب طالبت".split(),
+        "SAY",
+    ),
+}
+
+_OFFSETS = (-3, -2, -1, 1, 2, 3)
+_CONJUNCTIONS = ("و", "ف")
+
+
+@dataclass(frozen=True)
+class StemStats:
+    """How often a stem was seen in training and with which labels."""
+
+    total: int
+    outside: int
+    types: tuple[int, int, int, int]  # counts per ENTITY_TYPES
+
+
+StatsTable = Mapping[str, StemStats]
+
+
+def count_stats(sentences: Iterable[tuple[list[str], list[str]]]) -> dict[str, StemStats]:
+    """Label counts per stem over (stems, BIO labels) sentences."""
+    totals: Counter[str] = Counter()
+    outside: Counter[str] = Counter()
+    typed: dict[str, list[int]] = {}
+    for stems, labels in sentences:
+        for stem, label in zip(stems, labels):
+            totals[stem] += 1
+            if label == "O":
+                outside[stem] += 1
+            else:
+                kind = label[2:]
+                if kind in ENTITY_TYPES:
+                    typed.setdefault(stem, [0, 0, 0, 0])[ENTITY_TYPES.index(kind)] += 1
+    return {
+        stem: StemStats(n, outside[stem], tuple(typed.get(stem, (0, 0, 0, 0))))  # type: ignore[arg-type]
+        for stem, n in totals.items()
+    }
+
+
+def _frequency_bucket(n: int) -> str:
+    return "0" if n == 0 else "1" if n == 1 else "2" if n < 5 else "5" if n < 20 else "20"
+
+
+def stats_features(stats: StemStats | None) -> list[str]:
+    """Out-of-fold evidence: frequency, share labelled O, dominant entity type."""
+    if stats is None:
+        return ["fq=0"]
+    share = round(4 * stats.outside / stats.total)
+    feats = [f"fq={_frequency_bucket(stats.total)}", f"os={share}"]
+    best = max(range(4), key=lambda k: stats.types[k])
+    if stats.types[best]:
+        feats.append(f"tt={ENTITY_TYPES[best]}")
+        feats.append(f"tt={ENTITY_TYPES[best]}|os={share}")
+    return feats
+
+
+def shape(word: str) -> str:
+    """Coarse character class of a word: digits, Latin, punctuation or Arabic."""
+    if any(ch.isdigit() for ch in word):
+        return "DIG"
+    if any("a" <= ch.lower() <= "z" for ch in word):
+        return "LAT"
+    if not any(ch.isalpha() for ch in word):
+        return "PUN"
+    return "AR"
+
+
+def trigger_class(word: str) -> str | None:
+    """Trigger class of a normalized word, looking through a leading و/ف."""
+    found = TRIGGERS.get(word)
+    if found is None and word[:1] in _CONJUNCTIONS:
+        found = TRIGGERS.get(word[1:])
+    return found
+
+
+@dataclass(frozen=True)
+class WordInfo:
+    """Memoized per-word-type data: the stem and ready-made feature strings."""
+
+    norm: str
+    stem: str
+    trigger: str | None
+    person_token: bool
+    own: tuple[str, ...]
+    context: tuple[tuple[str, ...], ...]  # one tuple per entry of _OFFSETS
+
+
+def _affixes(stem: str) -> list[str]:
+    core = stem[2:] if stem.startswith("ال") and len(stem) > 4 else stem
+    feats = [f"p{k}={core[:k]}" for k in range(1, 5) if len(core) > k]
+    feats += [f"x{k}={core[-k:]}" for k in range(1, 5) if len(core) > k]
+    return feats
+
+
+def _context_features(offset: int, near: list[str]) -> tuple[str, ...]:
+    prefix = f"{offset:+d}"
+    return tuple(f"{prefix}{feat}" for feat in near)
+
+
+@dataclass
+class FeatureExtractor:
+    """Turns sentences of raw words into CRF feature lists.
+
+    `stats` must not contain counts from the sentences being featurized while
+    training (they are computed out of fold), or the CRF learns to trust them
+    too much.
+    """
+
+    gazetteer: Gazetteer
+    stats: StatsTable
+    known: frozenset[str]
+    window: int = 10
+    _cache: dict[str, WordInfo] = field(default_factory=dict, repr=False)
+
+    def stem(self, word: str) -> str:
+        return strip_proclitics(normalize(word), self.known)
+
+    def info(self, word: str) -> WordInfo:
+        cached = self._cache.get(word)
+        if cached is None:
+            cached = self._cache[word] = self._make_info(word)
+        return cached
+
+    def _make_info(self, word: str) -> WordInfo:
+        norm = normalize(word)
+        stem = strip_proclitics(norm, self.known)
+        bare = stem[2:] if stem.startswith("ال") else stem
+        gaz_types = self.gazetteer.types_of(stem) | self.gazetteer.types_of(norm)
+        person_token = stem in self.gazetteer.person_tokens or bare in self.gazetteer.person_tokens
+        trigger = trigger_class(norm)
+        kind = shape(norm)
+        near = [f"w={norm}", f"s={stem}", f"sh={kind}"]
+        near += [f"gz={t}" for t in sorted(gaz_types)]
+        if person_token:
+            near.append("pt")
+        if trigger:
+            near.append(f"tr={trigger}")
+        stats = stats_features(self.stats.get(stem))
+        near += stats
+        own = [*near, f"al={stem.startswith('ال')}", f"cl={norm[: len(norm) - len(stem)]}"]
+        own.append(f"len={min(len(bare), 8)}")
+        if kind == "AR":
+            own += _affixes(stem)
+        far = [f"s={stem}", *(f for f in near if f[:2] in ("gz", "tr", "tt", "pt"))]
+        context = tuple(
+            _context_features(offset, near if abs(offset) == 1 else far) for offset in _OFFSETS
+        )
+        return WordInfo(norm, stem, trigger, person_token, tuple(own), context)
+
+    def sentence_features(
+        self, infos: list[WordInfo], doc_cues: list[list[str]]
+    ) -> list[list[str]]:
+        """Features for one sentence, given its word infos and document cues."""
+        n = len(infos)
+        gaz = match(self.gazetteer, [i.norm for i in infos], [i.stem for i in infos])
+        rows = []
+        for i, info in enumerate(infos):
+            feats = ["bias", *info.own, f"gm={gaz[i]}", *doc_cues[i]]
+            for slot, offset in enumerate(_OFFSETS):
+                j = i + offset
+                if 0 <= j < n:
+                    feats.extend(infos[j].context[slot])
+                    if abs(offset) == 1:
+                        feats.append(f"{offset:+d}gm={gaz[j]}")
+                elif abs(offset) == 1:
+                    feats.append("BOS" if offset < 0 else "EOS")
+            if i > 0:
+                feats.append(f"sb-={infos[i - 1].stem}|{info.stem}")
+            if i + 1 < n:
+                feats.append(f"sb+={info.stem}|{infos[i + 1].stem}")
+            rows.append(feats)
+        return rows
+
+    def _cues(self, infos: list[WordInfo]) -> list[tuple[str, ...]]:
+        """Local evidence at each occurrence, shared with the stem's other occurrences."""
+        gaz = match(self.gazetteer, [i.norm for i in infos], [i.stem for i in infos])
+        cues = []
+        for i, info in enumerate(infos):
+            found = []
+            if i > 0:
+                before = infos[i - 1]
+                if before.trigger:
+                    found.append(f"tr:{before.trigger}")
+                if before.person_token:
+                    found.append("pp")
+            if i + 1 < len(infos):
+                after = infos[i + 1]
+                if after.trigger == "SAY":
+                    found.append("say")
+                if after.person_token:
+                    found.append("np")
+            if gaz[i] != "O":
+                found.append(f"gm:{gaz[i][2:]}")
+            cues.append(tuple(found))
+        return cues
+
+    def document_features(self, sentences: list[list[str]]) -> list[list[list[str]]]:
+        """Feature lists for consecutive sentences of running text."""
+        infos = [[self.info(word) for word in sentence] for sentence in sentences]
+        cues = [self._cues(sentence) for sentence in infos]
+        keyed = [
+            [(info.stem, cue) for info, cue in zip(sentence, sentence_cues) if len(info.stem) > 2]
+            for sentence, sentence_cues in zip(infos, cues)
+        ]
+        window: dict[str, Counter[str]] = {}
+        seen: Counter[str] = Counter()
+
+        def add(index: int, sign: int) -> None:
+            for stem, cue in keyed[index]:
+                seen[stem] += sign
+                counter = window.setdefault(stem, Counter())
+                for c in cue:
+                    counter[c] += sign
+
+        for index in range(min(self.window, len(sentences))):
+            add(index, 1)
+        result = []
+        for index, sentence in enumerate(infos):
+            if index + self.window < len(sentences):
+                add(index + self.window, 1)
+            if index - self.window - 1 >= 0:
+                add(index - self.window - 1, -1)
+            doc_cues = [
+                _other_occurrences(info.stem, cue, window, seen)
+                for info, cue in zip(sentence, cues[index])
+            ]
+            result.append(self.sentence_features(sentence, doc_cues))
+        return result
+
+
+def _other_occurrences(
+    stem: str, own: tuple[str, ...], window: dict[str, Counter[str]], seen: Counter[str]
+) -> list[str]:
+    """Cues that other occurrences of `stem` in the window carry."""
+    if len(stem) <= 2:
+        return []
+    others = seen[stem] - 1
+    if others <= 0:
+        return []
+    counter = window[stem]
+    own_counts = Counter(own)
+    feats = [f"dn={min(others, 3)}"]
+    feats += [f"d:{c}" for c, k in counter.items() if k - own_counts[c] > 0]
+    return feats

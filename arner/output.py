@@ -1,0 +1,224 @@
+"""Machine-readable output: json, jsonl, tsv, conll, and one JSON file per input.
+
+Every writer takes events in input order: `sentence()` for each labelled
+sentence, `document()` when a document ends, `close()` at the end. Writers
+stream: nothing is buffered beyond the document being written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TextIO
+
+from .extractor import DocumentDone, SentenceResult
+from .spans import Entity
+
+FORMATS = ("table", "json", "jsonl", "tsv", "conll")
+TSV_COLUMNS = ("source", "start", "end", "type", "text", "line", "sentence", "score", "normalized")
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def document_object(done: DocumentDone, entities: list[Entity]) -> dict:
+    return {
+        "source": done.document.source,
+        "encoding": done.document.encoding,
+        "entities": [entity.to_dict() for entity in entities],
+    }
+
+
+class Writer:
+    """Base writer: ignores everything; subclasses override what they need."""
+
+    def sentence(self, result: SentenceResult) -> None:
+        return None
+
+    def document(self, done: DocumentDone) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class PerDocumentWriter(Writer):
+    """Collects one document's entities until it ends; skips failed documents."""
+
+    def __init__(self) -> None:
+        self._entities: list[Entity] = []
+
+    def sentence(self, result: SentenceResult) -> None:
+        self._entities.extend(result.entities)
+
+    def document(self, done: DocumentDone) -> None:
+        entities, self._entities = self._entities, []
+        if done.error is None:
+            self.finished(done, entities)
+
+    def finished(self, done: DocumentDone, entities: list[Entity]) -> None:
+        raise NotImplementedError
+
+
+class JsonWriter(PerDocumentWriter):
+    """One JSON array, one object per document, written as each ends."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__()
+        self.out = out
+        self._count = 0
+
+    def finished(self, done: DocumentDone, entities: list[Entity]) -> None:
+        self.out.write(("[\n" if self._count == 0 else ",\n") + _json(document_object(done, entities)))
+        self.out.flush()
+        self._count += 1
+
+    def close(self) -> None:
+        self.out.write("[]\n" if self._count == 0 else "\n]\n")
+        self.out.flush()
+
+
+class JsonlWriter(Writer):
+    """One entity per line, with its source, as soon as its sentence is labelled."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def sentence(self, result: SentenceResult) -> None:
+        for entity in result.entities:
+            self.out.write(_json({"source": result.document.source, **entity.to_dict()}) + "\n")
+
+    def document(self, done: DocumentDone) -> None:
+        self.out.flush()
+
+
+def _tsv_field(value: object) -> str:
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+class TsvWriter(Writer):
+    """A header row, then one entity per row."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        out.write("\t".join(TSV_COLUMNS) + "\n")
+
+    def sentence(self, result: SentenceResult) -> None:
+        for entity in result.entities:
+            row = {"source": result.document.source, **entity.to_dict()}
+            self.out.write("\t".join(_tsv_field(row[column]) for column in TSV_COLUMNS) + "\n")
+
+    def document(self, done: DocumentDone) -> None:
+        self.out.flush()
+
+
+class ConllWriter(Writer):
+    """`word<TAB>TAG` lines, a blank line after each sentence, `-DOCSTART-` per document."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self._started = False
+
+    def sentence(self, result: SentenceResult) -> None:
+        if not self._started:
+            self.out.write("-DOCSTART-\tO\n\n")
+            self._started = True
+        for word, label in zip(result.sentence.words, result.labels):
+            self.out.write(f"{word.text}\t{label}\n")
+        self.out.write("\n")
+
+    def document(self, done: DocumentDone) -> None:
+        if not self._started:
+            self.out.write("-DOCSTART-\tO\n\n")
+        self._started = False
+        self.out.flush()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file and a rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def output_path(directory: Path, relpath: str) -> Path:
+    """Where `--output-dir` puts the JSON for an input (mirroring its tree)."""
+    return directory / (relpath + ".json")
+
+
+class DirectoryWriter(PerDocumentWriter):
+    """One JSON file per input document under a directory."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__()
+        self.directory = directory
+
+    def finished(self, done: DocumentDone, entities: list[Entity]) -> None:
+        text = json.dumps(document_object(done, entities), ensure_ascii=False, indent=2) + "\n"
+        write_atomically(output_path(self.directory, done.document.relpath), text)
+
+
+@dataclass
+class SummaryRow:
+    type: str
+    normalized: str
+    text: str
+    count: int
+    documents: int
+
+
+class Summary(Writer):
+    """Counts each distinct entity (by type and normalized form) across inputs."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.forms: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        self.sources: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def sentence(self, result: SentenceResult) -> None:
+        for entity in result.entities:
+            key = (entity.type, entity.normalized)
+            self.counts[key] += 1
+            self.forms[key][entity.text] += 1
+            self.sources[key].add(result.document.source)
+
+    def rows(self) -> list[SummaryRow]:
+        """Most frequent first; ties by type, then by name."""
+        rows = [
+            SummaryRow(kind, key, self.forms[(kind, key)].most_common(1)[0][0], count, len(self.sources[(kind, key)]))
+            for (kind, key), count in self.counts.items()
+        ]
+        rows.sort(key=lambda row: (-row.count, row.type, row.normalized))
+        return rows
+
+
+class SummaryWriter(Summary):
+    """`--summary` in a machine format: json array, jsonl or tsv rows."""
+
+    def __init__(self, out: TextIO, fmt: str) -> None:
+        super().__init__()
+        self.out = out
+        self.fmt = fmt
+
+    def close(self) -> None:
+        rows = [asdict(row) for row in self.rows()]
+        if self.fmt == "json":
+            self.out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        elif self.fmt == "jsonl":
+            self.out.writelines(_json(row) + "\n" for row in rows)
+        else:
+            columns = ("type", "normalized", "text", "count", "documents")
+            self.out.write("\t".join(columns) + "\n")
+            self.out.writelines("\t".join(_tsv_field(row[c]) for c in columns) + "\n" for row in rows)
+        self.out.flush()

@@ -1,0 +1,234 @@
+"""Recognizers: lists of words in, one (BIO label, probability) per word out.
+
+`BertRecognizer` runs a BERT token classifier loaded through CAMeL Tools'
+`NERecognizer` (CAMeL's `arabert` or any saved fine-tuned BERT), labelling each
+word by its first word piece as CAMeL does. Its own inference loop replaces
+`NERecognizer.predict`, which pads every segment to 256 pieces, keeps every
+output until the end, and drops words that have no word pieces (misaligning the
+labels after them; camel_tools issue #105).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from . import camel
+from .errors import ModelError
+
+Labelled = list[tuple[str, float]]
+
+# CAMeL cuts segments at max_seq_length=256, i.e. 254 pieces plus [CLS]/[SEP].
+WINDOW = 254
+# Pieces of context kept on each side when a long sentence is split.
+CONTEXT = 32
+_LABEL = re.compile(r"O|[BI]-(PERS|LOC|ORG|MISC)")
+
+
+class Recognizer(Protocol):
+    def predict(self, sentences: list[list[str]]) -> list[Labelled]: ...
+
+
+@dataclass(frozen=True)
+class _Segment:
+    sentence: int
+    words: range  # words fed to the model (core plus context)
+    core: range  # words whose labels this segment decides
+    pieces: tuple[int, ...]  # input ids without [CLS]/[SEP]
+    firsts: tuple[int, ...]  # position of each fed word's first piece, -1 if none
+
+
+def check_labels(labels: list[str], where: str) -> None:
+    bad = [label for label in labels if not _LABEL.fullmatch(label)]
+    if bad:
+        raise ModelError(
+            f"{where} has labels arner cannot use: {', '.join(bad[:5])}",
+            "expected O and B-/I- PERS, LOC, ORG, MISC",
+        )
+
+
+class BertRecognizer:
+    """A BERT token classifier in length-sorted, tightly padded batches."""
+
+    def __init__(
+        self, path: Path, device: str = "auto", batch_size: int = 32, quantize: bool = False
+    ) -> None:
+        import torch
+
+        use_cuda = device == "cuda" or (device == "auto" and torch.cuda.is_available())
+        if device == "cuda" and not torch.cuda.is_available():
+            raise ModelError("--device cuda was asked for but no CUDA device is available")
+        ner = camel.load_recognizer(path, use_gpu=use_cuda)
+        self.labels = [ner.labels_map[i] for i in range(len(ner.labels_map))]
+        check_labels(self.labels, f"the model in {path}")
+        self.tokenizer = ner.tokenizer
+        self.device = torch.device("cuda" if use_cuda else "cpu")
+        model = ner.model.eval().to(self.device)
+        if quantize and not use_cuda:
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.model = model
+        self.batch_size = batch_size
+        self._pieces: dict[str, tuple[int, ...]] = {}
+
+    def _word_pieces(self, word: str) -> tuple[int, ...]:
+        ids = self._pieces.get(word)
+        if ids is None:
+            ids = tuple(self.tokenizer.convert_tokens_to_ids(self.tokenizer.tokenize(word)))
+            if len(self._pieces) > 200_000:
+                self._pieces.clear()
+            self._pieces[word] = ids
+        return ids
+
+    def _segments(self, number: int, words: list[str]) -> list[_Segment]:
+        """Cut a sentence into model windows; long ones overlap by CONTEXT pieces."""
+        pieces = [self._word_pieces(word)[:WINDOW] for word in words]
+        segments = []
+        start = 0
+        while start < len(words):
+            first, context = start, 0
+            room = min(CONTEXT, WINDOW - len(pieces[start]))
+            while first > 0 and context + len(pieces[first - 1]) <= room:
+                first -= 1
+                context += len(pieces[first])
+            end, total = first, 0
+            while end < len(words) and total + len(pieces[end]) <= WINDOW:
+                total += len(pieces[end])
+                end += 1
+            core_end, tail = end, 0
+            if end < len(words):
+                # Words near the cut see little right context: leave them to the next window.
+                while core_end - 1 > start and tail + len(pieces[core_end - 1]) <= CONTEXT:
+                    core_end -= 1
+                    tail += len(pieces[core_end])
+            fed: list[int] = []
+            firsts: list[int] = []
+            for i in range(first, end):
+                firsts.append(len(fed) if pieces[i] else -1)
+                fed.extend(pieces[i])
+            segments.append(_Segment(number, range(first, end), range(start, core_end), tuple(fed), tuple(firsts)))
+            start = core_end
+        return segments
+
+    def predict(self, sentences: list[list[str]]) -> list[Labelled]: ...
+
+
+@dataclass(frozen=True)
+class _Segment:
+    sentence: int
+    words: range  # words fed to the model (core plus context)
+    core: range  # words whose labels this segment decides
+    pieces: tuple[int, ...]  # input ids without [CLS]/[SEP]
+    firsts: tuple[int, ...]  # position of each fed word's first piece, -1 if none
+
+
+def check_labels(labels: list[str], where: str) -> None:
+    bad = [label for label in labels if not _LABEL.fullmatch(label)]
+    if bad:
+        raise ModelError(
+            f"{where} has labels arner cannot use: {', '.join(bad[:5])}",
+            "expected O and B-/I- PERS, LOC, ORG, MISC",
+        )
+
+
+class BertRecognizer:
+    """A BERT token classifier in length-sorted, tightly padded batches."""
+
+    def __init__(
+        self, path: Path, device: str = "auto", batch_size: int = 32, quantize: bool = False
+    ) -> None:
+        import torch
+
+        use_cuda = device == "cuda" or (device == "auto" and torch.cuda.is_available())
+        if device == "cuda" and not torch.cuda.is_available():
+            raise ModelError("--device cuda was asked for but no CUDA device is available")
+        ner = camel.load_recognizer(path, use_gpu=use_cuda)
+        self.labels = [ner.labels_map[i] for i in range(len(ner.labels_map))]
+        check_labels(self.labels, f"the model in {path}")
+        self.tokenizer = ner.tokenizer
+        self.device = torch.device("cuda" if use_cuda else "cpu")
+        model = ner.model.eval().to(self.device)
+        if quantize and not use_cuda:
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.model = model
+        self.batch_size = batch_size
+        self._pieces: dict[str, tuple[int, ...]] = {}
+
+    def _word_pieces(self, word: str) -> tuple[int, ...]:
+        ids = self._pieces.get(word)
+        if ids is None:
+            ids = tuple(self.tokenizer.convert_tokens_to_ids(self.tokenizer.tokenize(word)))
+            if len(self._pieces) > 200_000:
+                self._pieces.clear()
+            self._pieces[word] = ids
+        return ids
+
+    def _segments(self, number: int, words: list[str]) -> list[_Segment]:
+        pieces = [self._word_pieces(word)[:WINDOW] for word in words]
+        segments = []
+        start = 0
+        while start < len(words) or not segments:
+            first = start
+            context = 0
+            while first > 0 and context + len(pieces[first - 1]) <= CONTEXT:
+                first -= 1
+                context += len(pieces[first])
+            end, total = first, 0
+            while end < len(words) and total + len(pieces[end]) <= WINDOW:
+                total += len(pieces[end])
+                end += 1
+            core_end = end
+            if end < len(words):
+                # Keep right context out of the core, but always move forward.
+                tail = 0
+                while core_end - 1 > start and tail + len(pieces[core_end - 1]) <= CONTEXT:
+                    core_end -= 1
+                    tail += len(pieces[core_end])
+            core_end = max(core_end, start + 1) if words else 0
+            fed: list[int] = []
+            firsts: list[int] = []
+            for i in range(first, max(end, core_end)):
+                firsts.append(len(fed) if pieces[i] else -1)
+                fed.extend(pieces[i])
+            segments.append(
+                _Segment(number, range(first, max(end, core_end)), range(start, core_end), tuple(fed[:WINDOW]), tuple(firsts))
+            )
+            start = core_end
+            if not words:
+                break
+        return segments
+
+    def predict(self, sentences: list[list[str]]) -> list[Labelled]:
+        import torch
+
+        results: list[Labelled] = [[("O", 1.0)] * len(words) for words in sentences]
+        segments = [seg for i, words in enumerate(sentences) for seg in self._segments(i, words)]
+        segments = [seg for seg in segments if seg.pieces]
+        segments.sort(key=lambda seg: len(seg.pieces))
+        cls, sep, pad = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id, self.tokenizer.pad_token_id
+        with torch.inference_mode():
+            for at in range(0, len(segments), self.batch_size):
+                batch = segments[at : at + self.batch_size]
+                width = max(len(seg.pieces) for seg in batch) + 2
+                ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, seg in enumerate(batch):
+                    n = len(seg.pieces) + 2
+                    ids[row, :n] = torch.tensor((cls, *seg.pieces, sep))
+                    mask[row, :n] = 1
+                logits = self.model(
+                    input_ids=ids.to(self.device),
+                    attention_mask=mask.to(self.device),
+                    token_type_ids=torch.zeros_like(ids).to(self.device),
+                )[0]
+                probs, best = torch.softmax(logits.float(), dim=-1).max(dim=-1)
+                probs, best = probs.cpu().tolist(), best.cpu().tolist()
+                for row, seg in enumerate(batch):
+                    out = results[seg.sentence]
+                    for offset, word in enumerate(seg.words):
+                        position = seg.firsts[offset]
+                        if word in seg.core and position >= 0:
+                            # +1 skips [CLS]
+                            out[word] = (self.labels[best[row][position + 1]], probs[row][position + 1])
+        return results
