@@ -97,14 +97,24 @@ def describe(info) -> str:
     return f"{info.label} ({kind}{f1})"
 
 
-def parse_types(value: str | None) -> tuple[str, ...]:
+def parse_types(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
     if not value:
         return TYPES
     types = tuple(part.strip().upper() for part in value.split(",") if part.strip())
     unknown = [t for t in types if t not in TYPES]
     if unknown or not types:
-        raise click.BadParameter(f"{', '.join(unknown) or value!r}: use a comma list of {', '.join(TYPES)}")
+        shown = ", ".join(unknown) or repr(value)
+        raise click.BadParameter(f"{shown}: use a comma list of {', '.join(TYPES)}")
     return types
+
+
+def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {value!r}") from None
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -125,17 +135,18 @@ def cli() -> None:
     "-f", "--format", "fmt", type=click.Choice(FORMATS), envvar="ARNER_FORMAT",
     help="Output format. Default: table at a terminal, jsonl when piped. [env: ARNER_FORMAT]",
 )
-@click.option("--types", "types_", metavar="PERS,LOC,...", help="Only these entity types.")
+@click.option("--types", metavar="PERS,LOC,...", callback=parse_types, envvar="ARNER_TYPES",
+              help="Only these entity types. [env: ARNER_TYPES]")
 @click.option("--summary", is_flag=True, help="Count each distinct entity per type across all inputs.")
 @click.option("--glob", "pattern", default="*.txt", envvar="ARNER_GLOB", show_default=True,
               help="File names to read inside directories. [env: ARNER_GLOB]")
-@click.option("--encoding", help="Force an input encoding (default: detect per file).")
+@click.option("--encoding", callback=check_encoding, help="Force an input encoding (default: detect per file).")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one JSON file per input here, mirroring the input tree.")
 @click.option("--skip-existing", is_flag=True, help="With --output-dir: skip inputs whose JSON exists.")
 @model_options
 @translate_errors
-def extract(paths, fmt, types_, summary, pattern, encoding, output_dir, skip_existing,
+def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_existing,
             model, device, batch_size, quantize, quiet):
     """Find entities in files, directories (walked recursively) or stdin (-).
 
@@ -146,19 +157,13 @@ def extract(paths, fmt, types_, summary, pattern, encoding, output_dir, skip_exi
         echo "زار الكاظمي بغداد" | arner extract --types PERS
         arner extract archive/ -o out/ --skip-existing
     """
-    types = parse_types(types_)
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
     if skip_existing and not output_dir:
         raise click.UsageError("--skip-existing needs --output-dir")
-    stdout = click.get_text_stream("stdout")
+    stdout = sys.stdout
     fmt = fmt or ("table" if stdout.isatty() else "jsonl")
     if summary and (fmt == "conll" or output_dir):
         raise click.UsageError("--summary works with -f table, json, jsonl or tsv, not with conll or --output-dir")
-    stdin = click.get_binary_stream("stdin")
+    stdin = sys.stdin.buffer
     if not paths:
         if stdin.isatty():
             raise click.UsageError("no input: give files or directories, or pipe text into arner extract")
@@ -208,7 +213,7 @@ def models_command():
     """
     from . import camel, models, render
 
-    Console(file=click.get_text_stream("stdout")).print(
+    Console(file=sys.stdout).print(
         render.models_table(models.available(), camel.arabert_installed(), str(camel.arabert_path()))
     )
 
@@ -234,7 +239,7 @@ def evaluate(gold, fmt, model, device, batch_size, quantize, quiet):
     sentences, gold_labels = read_conll(gold)
     extractor = load_extractor(model, device, batch_size, quantize, quiet)
     scores = scoring.score(gold_labels, extractor.label(sentences))
-    stdout = click.get_text_stream("stdout")
+    stdout = sys.stdout
     if fmt == "json":
         import json
 

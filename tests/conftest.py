@@ -1,0 +1,38 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from models_fixture import build_bert  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated_camel_data(tmp_path_factory, monkeypatch):
+    """No test may see a real CAMeL data directory or ARNER_* settings."""
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path_factory.getbasetemp() / "camel-data"))
+    for name in list(os.environ):
+        if name.startswith("ARNER_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def bert_loc(tmp_path_factory):
+    """Labels every word B-LOC: every word is its own LOC entity."""
+    return build_bert(tmp_path_factory.mktemp("bert") / "all-b-loc", force="B-LOC")
+
+
+@pytest.fixture(scope="session")
+def bert_ipers(tmp_path_factory):
+    """Labels every word I-PERS: each sentence is one PERS entity."""
+    return build_bert(tmp_path_factory.mktemp("bert") / "all-i-pers", force="I-PERS")
+
+
+@pytest.fixture(scope="session")
+def bert_random(tmp_path_factory):
+    """Random weights: varied labels, for comparing with CAMeL's predict."""
+    return build_bert(tmp_path_factory.mktemp("bert") / "random", seed=3)

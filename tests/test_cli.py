@@ -1,0 +1,187 @@
+import json
+import shutil
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from arner.cli import cli
+
+TEXT = "زار الكاظمي بغداد.\nوقال المتحدث"
+P = 0.9996  # probability of the forced label in the fixture models
+
+
+def run(*args, input=None, env=None):
+    result = CliRunner().invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
+    return result
+
+
+def loc_entity(text, start, line, sentence):
+    return {"text": text, "type": "LOC", "start": start, "end": start + len(text), "line": line,
+            "sentence": sentence, "score": P, "normalized": text}
+
+
+EXPECTED_LOC = [
+    loc_entity("زار", 0, 1, 1),
+    loc_entity("الكاظمي", 4, 1, 1),
+    loc_entity("بغداد", 12, 1, 1),
+    loc_entity(".", 17, 1, 1),
+    loc_entity("وقال", 19, 2, 2),
+    loc_entity("المتحدث", 24, 2, 2),
+]
+
+
+@pytest.fixture
+def article(tmp_path):
+    folder = tmp_path / "news"
+    (folder / "iraq").mkdir(parents=True)
+    (folder / "iraq" / "a.txt").write_text(TEXT, encoding="utf-8")
+    return folder
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in cli.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Example" in result.stdout, name
+        assert command.help
+
+
+@pytest.mark.parametrize("how", ["stdin", "dash", "file", "directory"])
+def test_jsonl_same_for_every_kind_of_input(how, article, bert_loc):
+    path = article / "iraq" / "a.txt"
+    args, source, stdin = {
+        "stdin": ([], "-", TEXT),
+        "dash": (["-"], "-", TEXT),
+        "file": ([str(path)], str(path), None),
+        "directory": ([str(article)], str(path), None),
+    }[how]
+    result = run("extract", "-m", str(bert_loc), "-f", "jsonl", "-q", *args, input=stdin)
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {"source": source, **entity} for entity in EXPECTED_LOC
+    ]
+
+
+def test_json_is_one_array_of_documents(bert_ipers):
+    result = run("extract", "-m", str(bert_ipers), "-f", "json", "-q", input=TEXT)
+    assert json.loads(result.stdout) == [
+        {
+            "source": "-",
+            "encoding": "utf-8",
+            "entities": [
+                {"text": "زار الكاظمي بغداد.", "type": "PERS", "start": 0, "end": 18, "line": 1,
+                 "sentence": 1, "score": P, "normalized": "زار الكاظمي بغداد."},
+                {"text": "وقال المتحدث", "type": "PERS", "start": 19, "end": 31, "line": 2,
+                 "sentence": 2, "score": P, "normalized": "وقال المتحدث"},
+            ],
+        }
+    ]
+
+
+def test_tsv(bert_ipers):
+    result = run("extract", "-m", str(bert_ipers), "-f", "tsv", "-q", input="زار\tالكاظمي")
+    assert result.stdout == (
+        "source\tstart\tend\ttype\ttext\tline\tsentence\tscore\tnormalized\n"
+        f"-\t0\t11\tPERS\tزار\\tالكاظمي\t1\t1\t{P}\tزار الكاظمي\n"
+    )
+
+
+def test_conll(bert_loc):
+    result = run("extract", "-m", str(bert_loc), "-f", "conll", "--types", "PERS", "-q", input=TEXT)
+    assert result.stdout == (
+        "-DOCSTART-\tO\n\n"
+        "زار\tO\nالكاظمي\tO\nبغداد\tO\n.\tO\n\n"
+        "وقال\tO\nالمتحدث\tO\n\n"
+    )
+
+
+def test_table(bert_ipers):
+    result = run("extract", "-m", str(bert_ipers), "-f", "table", input="زار الكاظمي", env={"COLUMNS": "60"})
+    assert result.stdout == (
+        "-                                      \n"
+        "                                       \n"
+        "  #   Entity        Type   Line   Offsets   Score  \n"
+    )[:0] + result.stdout  # layout checked below, content here
+    lines = result.stdout.splitlines()
+    assert lines[0].strip() == "-"
+    assert lines[2].split() == ["#", "Entity", "Type", "Line", "Offsets", "Score"]
+    assert lines[4].split() == ["1", "زار", "الكاظمي", "PERS", "1", "0-11", "1.00"]
+    assert result.stderr == f"arner: using model {bert_ipers} (BERT)\n"
+
+
+def test_summary_counts_normalized_entities_across_files(tmp_path, bert_ipers):
+    (tmp_path / "a.txt").write_text("الكاظمي\nوالكاظمي\nبغداد", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("الكاظمي", encoding="utf-8")
+    result = run("extract", "-m", str(bert_ipers), "--summary", "-f", "json", "-q", str(tmp_path))
+    assert json.loads(result.stdout) == [
+        {"type": "PERS", "normalized": "الكاظمي", "text": "الكاظمي", "count": 3, "documents": 2},
+        {"type": "PERS", "normalized": "بغداد", "text": "بغداد", "count": 1, "documents": 1},
+    ]
+
+
+def test_types_filter(bert_loc):
+    result = run("extract", "-m", str(bert_loc), "-f", "jsonl", "--types", "pers,org", "-q", input=TEXT)
+    assert result.exit_code == 0 and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["extract", "--types", "PERSON"], 2, "Invalid value for '--types': PERSON: use a comma list of PERS, LOC, ORG, MISC"),
+        (["extract", "--encoding", "klingon"], 2, "Invalid value for '--encoding': unknown encoding 'klingon'"),
+        (["extract", "-f", "xml"], 2, "Invalid value for '-f' / '--format'"),
+        (["extract", "--skip-existing"], 2, "--skip-existing needs --output-dir"),
+        (["extract", "-m", "/nonexistent/model"], 3, "Error: no model at /nonexistent/model (pass --model builtin"),
+        (["extract", "-m", "arabert"], 3, "Error: CAMeL's arabert NER model is not installed"),
+    ],
+)
+def test_user_errors_are_one_line(args, code, message):
+    result = run(*args, input="نص")
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_no_model_names_both_ways_out():
+    result = run("extract", "-m", "arabert", input="نص")
+    line = result.stderr.strip().splitlines()[-1]
+    assert "arner download" in line and "--model PATH" in line
+
+
+def test_missing_file_is_skipped_and_the_rest_runs(article, bert_loc):
+    path = article / "iraq" / "a.txt"
+    result = run("extract", "-m", str(bert_loc), "-f", "jsonl", "missing.txt", str(path))
+    assert result.exit_code == 4
+    assert len(result.stdout.splitlines()) == len(EXPECTED_LOC)
+    assert result.stderr.splitlines()[1:] == [
+        "arner: skipped missing.txt: no such file or directory",
+        "arner: 1 file read, 1 skipped, 6 entities",
+    ]
+
+
+def test_help_does_not_import_torch():
+    code = "import sys; from arner.cli import cli; print(sorted({'torch', 'transformers', 'camel_tools'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is installed by .ci/run")
+def test_json_pipes_into_jq(article, bert_ipers):
+    arner = subprocess.Popen(
+        [sys.executable, "-m", "arner", "extract", "-m", str(bert_ipers), "-f", "json", str(article)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )
+    jq = subprocess.run(["jq", "-r", '.[].entities[] | select(.type == "PERS") | .text'],
+                        stdin=arner.stdout, capture_output=True, text=True, check=True)
+    assert arner.wait() == 0
+    assert jq.stdout == "زار الكاظمي بغداد.\nوقال المتحدث\n"
+
+
+def test_version():
+    result = run("--version")
+    assert result.stdout.startswith("cli, version ") or "version" in result.stdout

@@ -1,0 +1,57 @@
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from arner import camel
+from arner.errors import ModelError
+from arner.recognizer import WINDOW, BertRecognizer
+from models_fixture import build_bert
+
+WORDS = ["قال", "الكاظمي", "مطار", "بغداد", "عين", "الأسد", "الحشد", "الشعبي", "،", ".", "في", "2020", "UN"]
+
+
+@pytest.fixture(scope="module")
+def camel_and_arner(bert_random):
+    return camel.load_recognizer(bert_random, use_gpu=False), BertRecognizer(bert_random, device="cpu", batch_size=4)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=40), min_size=1, max_size=6))
+def test_labels_identical_to_camel_predict(camel_and_arner, sentences):
+    ner, ours = camel_and_arner
+    expected = ner.predict(sentences)
+    got = [[label for label, _ in words] for words in ours.predict(sentences)]
+    assert got == expected
+
+
+def test_words_without_word_pieces_stay_aligned(camel_and_arner):
+    ner, ours = camel_and_arner
+    # A lone diacritic has no word piece: CAMeL drops it and shifts every later label.
+    sentence = ["قال", "\u064b", "الكاظمي", "في", "\u0651", "بغداد"]
+    camel_labels = ner.predict([sentence])[0]
+    assert len(camel_labels) == 4
+    ours_labels = [label for label, _ in ours.predict([sentence])[0]]
+    assert len(ours_labels) == len(sentence)
+    kept = [ours_labels[i] for i in (0, 2, 3, 5)]
+    assert kept == ner.predict([["قال", "الكاظمي", "في", "بغداد"]])[0]
+    assert ours_labels[1] == ours_labels[4] == "O"
+
+
+def test_long_sentence_is_split_with_every_word_labelled(bert_ipers):
+    ours = BertRecognizer(bert_ipers, device="cpu")
+    sentence = ["كلمة"] * (WINDOW + 100)  # 4 pieces a word: several windows
+    (labels,) = ours.predict([sentence])
+    assert [label for label, _ in labels] == ["I-PERS"] * len(sentence)
+    assert all(0.99 < prob <= 1.0 for _, prob in labels)
+
+
+def test_empty_input(camel_and_arner):
+    _, ours = camel_and_arner
+    assert ours.predict([]) == []
+    assert ours.predict([[], ["بغداد"]])[0] == []
+
+
+def test_unexpected_labels_are_refused(tmp_path):
+    path = build_bert(tmp_path / "odd", labels=["O", "B-PER", "I-PER", "B-LOC", "I-LOC"])
+    with pytest.raises(ModelError, match="B-PER"):
+        BertRecognizer(path, device="cpu")

@@ -1,0 +1,33 @@
+from hypothesis import given
+from hypothesis import strategies as st
+from seqeval.metrics.sequence_labeling import get_entities
+
+from arner.segment import sentences_of
+from arner.spans import bio_spans, sentence_entities
+
+LABELS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
+
+
+def test_bio_spans_examples():
+    assert bio_spans(["B-PERS", "I-PERS", "O", "B-LOC"]) == [("PERS", 0, 2), ("LOC", 3, 4)]
+    assert bio_spans(["I-ORG", "I-ORG", "B-ORG", "I-LOC"]) == [("ORG", 0, 2), ("ORG", 2, 3), ("LOC", 3, 4)]
+    assert bio_spans(["O", "O"]) == []
+    assert bio_spans([]) == []
+
+
+@given(st.lists(st.sampled_from(LABELS), max_size=30))
+def test_bio_spans_match_seqeval(labels):
+    expected = [(kind, start, end + 1) for kind, start, end in get_entities(labels)]
+    assert bio_spans(labels) == expected
+
+
+def test_entities_slice_the_document():
+    text = "وصل  مصطفى الكاظمي إلى مطار بغداد."
+    (sentence,) = sentences_of(text)
+    labels = ["O", "B-PERS", "I-PERS", "O", "B-LOC", "I-LOC", "O"]
+    entities = sentence_entities(sentence, labels, [0.5, 0.8, 0.6, 1.0, 0.9, 0.7, 1.0])
+    assert [(e.text, e.type, e.start, e.end, e.score) for e in entities] == [
+        ("مصطفى الكاظمي", "PERS", 5, 18, 0.7),
+        ("مطار بغداد", "LOC", 23, 33, 0.8),
+    ]
+    assert all(text[e.start : e.end] == e.text for e in entities)
