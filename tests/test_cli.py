@@ -99,18 +99,30 @@ def test_conll(bert_loc):
     )
 
 
-def test_table(bert_ipers):
-    result = run("extract", "-m", str(bert_ipers), "-f", "table", input="زار الكاظمي", env={"COLUMNS": "60"})
-    assert result.stdout == (
-        "-                                      \n"
-        "                                       \n"
-        "  #   Entity        Type   Line   Offsets   Score  \n"
-    )[:0] + result.stdout  # layout checked below, content here
-    lines = result.stdout.splitlines()
-    assert lines[0].strip() == "-"
-    assert lines[2].split() == ["#", "Entity", "Type", "Line", "Offsets", "Score"]
-    assert lines[4].split() == ["1", "زار", "الكاظمي", "PERS", "1", "0-11", "1.00"]
-    assert result.stderr == f"arner: using model {bert_ipers} (BERT)\n"
+def test_table_escapes_markup(bert_loc):
+    result = run("extract", "-m", str(bert_loc), "-f", "table", input="زار [بغداد]", env={"COLUMNS": "60"})
+    # Rich pads every row to the table width; compare the visible text.
+    assert [line.rstrip() for line in result.stdout.splitlines()] == [
+        "-",
+        "",
+        "  #   Entity   Type   Line   Offsets   Score",
+        " ────────────────────────────────────────────",
+        "  1   زار      LOC       1       0-3    1.00",
+        "  2   [        LOC       1       4-5    1.00",
+        "  3   بغداد    LOC       1      5-10    1.00",
+        "  4   ]        LOC       1     10-11    1.00",
+        "",
+    ]
+    assert result.stderr == f"arner: using model {bert_loc} (BERT)\n"
+
+
+def test_summary_table(bert_loc):
+    result = run("extract", "-m", str(bert_loc), "--summary", "-q", "-f", "table", input="زار الكاظمي\nالكاظمي")
+    assert result.stdout.splitlines()[0].strip() == "Entities across 1 document"
+    assert [line.split() for line in result.stdout.splitlines()[4:6]] == [
+        ["الكاظمي", "LOC", "2", "1"],
+        ["زار", "LOC", "1", "1"],
+    ]
 
 
 def test_summary_counts_normalized_entities_across_files(tmp_path, bert_ipers):
