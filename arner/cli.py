@@ -73,6 +73,10 @@ def model_options(command: Callable) -> Callable:
             "--batch-size", type=click.IntRange(1, 4096), default=32, envvar="ARNER_BATCH_SIZE",
             show_default=True, help="Sentence pieces per BERT batch. [env: ARNER_BATCH_SIZE]",
         ),
+        click.option(
+            "--threads", type=click.IntRange(1, 256), envvar="ARNER_THREADS",
+            help="CPU threads for BERT models (default: torch's choice). [env: ARNER_THREADS]",
+        ),
         click.option("--quantize", is_flag=True, help="Dynamic int8 BERT on CPU: faster, slightly different labels."),
         click.option("-q", "--quiet", is_flag=True, envvar="ARNER_QUIET", help="Print nothing on stderr but errors."),
     ]
@@ -81,10 +85,11 @@ def model_options(command: Callable) -> Callable:
     return command
 
 
-def load_extractor(model: str | None, device: str, batch_size: int, quantize: bool, quiet: bool, types=TYPES):
+def load_extractor(options: dict, types=TYPES):
     from .extractor import Extractor
 
-    extractor = Extractor(model, device=device, batch_size=batch_size, quantize=quantize, types=types)
+    quiet = options.pop("quiet")
+    extractor = Extractor(types=types, **options)
     if not quiet:
         err_console().print(f"arner: using model {escape(describe(extractor.info))}")
     return extractor
@@ -147,7 +152,7 @@ def cli() -> None:
 @model_options
 @translate_errors
 def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_existing,
-            model, device, batch_size, quantize, quiet):
+            **options):
     """Find entities in files, directories (walked recursively) or stdin (-).
 
     \b
@@ -171,7 +176,8 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
 
     from . import runner
 
-    extractor = load_extractor(model, device, batch_size, quantize, quiet, types)
+    quiet = options["quiet"]
+    extractor = load_extractor(options, types)
     writer = runner.make_writer(fmt, summary, output_dir, stdout)
     report = runner.run(
         extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
@@ -223,7 +229,7 @@ def models_command():
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @model_options
 @translate_errors
-def evaluate(gold, fmt, model, device, batch_size, quantize, quiet):
+def evaluate(gold, fmt, **options):
     """Score a model on a labelled CoNLL file (entity-level P/R/F1, seqeval).
 
     GOLD has one "word TAG" or "word<TAB>TAG" per line, a blank line between
@@ -237,7 +243,7 @@ def evaluate(gold, fmt, model, device, batch_size, quantize, quiet):
     from .conll import read_conll
 
     sentences, gold_labels = read_conll(gold)
-    extractor = load_extractor(model, device, batch_size, quantize, quiet)
+    extractor = load_extractor(options)
     scores = scoring.score(gold_labels, extractor.label(sentences))
     stdout = sys.stdout
     if fmt == "json":

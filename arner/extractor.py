@@ -61,11 +61,14 @@ class Extractor:
         device: str = "auto",
         batch_size: int = 32,
         quantize: bool = False,
+        threads: int | None = None,
         types: Iterable[str] = TYPES,
         window: int = 512,
     ) -> None:
         self.info = models.resolve(model)
-        self.recognizer = models.load(self.info, device=device, batch_size=batch_size, quantize=quantize)
+        self.recognizer = models.load(
+            self.info, device=device, batch_size=batch_size, quantize=quantize, threads=threads
+        )
         self.types = frozenset(types)
         self.window = window
 

@@ -68,22 +68,22 @@ StatsTable = Mapping[str, StemStats]
 
 
 def count_stats(sentences: Iterable[tuple[list[str], list[str]]]) -> dict[str, StemStats]:
-    """Label counts per stem over (stems, BIO labels) sentences."""
+    """Label counts per stem, and per stem bigram ("prev stem") seen at least twice."""
     totals: Counter[str] = Counter()
     outside: Counter[str] = Counter()
     typed: dict[str, list[int]] = {}
     for stems, labels in sentences:
-        for stem, label in zip(stems, labels):
-            totals[stem] += 1
+        keys = [*stems, *(f"{a} {b}" for a, b in zip(stems, stems[1:]))]
+        for key, label in zip(keys, [*labels, *labels[1:]]):
+            totals[key] += 1
             if label == "O":
-                outside[stem] += 1
-            else:
-                kind = label[2:]
-                if kind in ENTITY_TYPES:
-                    typed.setdefault(stem, [0, 0, 0, 0])[ENTITY_TYPES.index(kind)] += 1
+                outside[key] += 1
+            elif label[2:] in ENTITY_TYPES:
+                typed.setdefault(key, [0, 0, 0, 0])[ENTITY_TYPES.index(label[2:])] += 1
     return {
-        stem: StemStats(n, outside[stem], tuple(typed.get(stem, (0, 0, 0, 0))))  # type: ignore[arg-type]
-        for stem, n in totals.items()
+        key: StemStats(n, outside[key], tuple(typed.get(key, (0, 0, 0, 0))))  # type: ignore[arg-type]
+        for key, n in totals.items()
+        if n > 1 or " " not in key
     }
 
 
@@ -91,16 +91,16 @@ def _frequency_bucket(n: int) -> str:
     return "0" if n == 0 else "1" if n == 1 else "2" if n < 5 else "5" if n < 20 else "20"
 
 
-def stats_features(stats: StemStats | None) -> list[str]:
+def stats_features(stats: StemStats | None, prefix: str = "") -> list[str]:
     """Out-of-fold evidence: frequency, share labelled O, dominant entity type."""
     if stats is None:
-        return ["fq=0"]
+        return [f"{prefix}fq=0"]
     share = round(4 * stats.outside / stats.total)
-    feats = [f"fq={_frequency_bucket(stats.total)}", f"os={share}"]
+    feats = [f"{prefix}fq={_frequency_bucket(stats.total)}", f"{prefix}os={share}"]
     best = max(range(4), key=lambda k: stats.types[k])
     if stats.types[best]:
-        feats.append(f"tt={ENTITY_TYPES[best]}")
-        feats.append(f"tt={ENTITY_TYPES[best]}|os={share}")
+        feats.append(f"{prefix}tt={ENTITY_TYPES[best]}")
+        feats.append(f"{prefix}tt={ENTITY_TYPES[best]}|os={share}")
     return feats
 
 
@@ -161,6 +161,7 @@ class FeatureExtractor:
     known: frozenset[str]
     window: int = 10
     _cache: dict[str, WordInfo] = field(default_factory=dict, repr=False)
+    _pair_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def stem(self, word: str) -> str:
         return strip_proclitics(normalize(word), self.known)
@@ -216,10 +217,23 @@ class FeatureExtractor:
                     feats.append("BOS" if offset < 0 else "EOS")
             if i > 0:
                 feats.append(f"sb-={infos[i - 1].stem}|{info.stem}")
+                feats.extend(self._pair_features(f"{infos[i - 1].stem} {info.stem}", "b-"))
             if i + 1 < n:
                 feats.append(f"sb+={info.stem}|{infos[i + 1].stem}")
+                feats.extend(self._pair_features(f"{info.stem} {infos[i + 1].stem}", "b+"))
             rows.append(feats)
         return rows
+
+    def _pair_features(self, key: str, prefix: str) -> tuple[str, ...]:
+        """Statistics of a stem bigram; memoized like word types."""
+        cached = self._pair_cache.get(prefix + key)
+        if __import__("os").environ.get("NOPAIR"):
+            return ()
+        if cached is None:
+            stats = self.stats.get(key)
+            cached = tuple(stats_features(stats, prefix)) if stats is not None else ()
+            self._pair_cache[prefix + key] = cached
+        return cached
 
     def _cues(self, infos: list[WordInfo]) -> list[tuple[str, ...]]:
         """Local evidence at each occurrence, shared with the stem's other occurrences."""

@@ -85,7 +85,9 @@ def available() -> list[ModelInfo]:
     return found
 
 
-def load(info: ModelInfo, device: str = "auto", batch_size: int = 32, quantize: bool = False) -> Recognizer:
+def load(
+    info: ModelInfo, device: str = "auto", batch_size: int = 32, quantize: bool = False, threads: int | None = None
+) -> Recognizer:
     """Load a resolved model into a recognizer."""
     if info.kind == "crf":
         from .crf import CRFModel
@@ -96,4 +98,4 @@ def load(info: ModelInfo, device: str = "auto", batch_size: int = 32, quantize: 
             raise ModelError(f"cannot load the model in {info.path}: {error}") from None
     from .recognizer import BertRecognizer
 
-    return BertRecognizer(info.path, device=device, batch_size=batch_size, quantize=quantize)
+    return BertRecognizer(info.path, device=device, batch_size=batch_size, quantize=quantize, threads=threads)

@@ -53,9 +53,18 @@ class BertRecognizer:
     """A BERT token classifier in length-sorted, tightly padded batches."""
 
     def __init__(
-        self, path: Path, device: str = "auto", batch_size: int = 32, quantize: bool = False
+        self,
+        path: Path,
+        device: str = "auto",
+        batch_size: int = 32,
+        quantize: bool = False,
+        threads: int | None = None,
     ) -> None:
         import torch
+
+        if threads:
+            # Fewer threads than cores wins on a busy machine: OpenMP waits for descheduled threads.
+            torch.set_num_threads(threads)
 
         use_cuda = device == "cuda" or (device == "auto" and torch.cuda.is_available())
         if device == "cuda" and not torch.cuda.is_available():
@@ -136,9 +145,18 @@ class BertRecognizer:
     """A BERT token classifier in length-sorted, tightly padded batches."""
 
     def __init__(
-        self, path: Path, device: str = "auto", batch_size: int = 32, quantize: bool = False
+        self,
+        path: Path,
+        device: str = "auto",
+        batch_size: int = 32,
+        quantize: bool = False,
+        threads: int | None = None,
     ) -> None:
         import torch
+
+        if threads:
+            # Fewer threads than cores wins on a busy machine: OpenMP waits for descheduled threads.
+            torch.set_num_threads(threads)
 
         use_cuda = device == "cuda" or (device == "auto" and torch.cuda.is_available())
         if device == "cuda" and not torch.cuda.is_available():
