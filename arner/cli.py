@@ -227,29 +227,43 @@ def models_command():
 @cli.command()
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--as-text", is_flag=True,
+              help="Run the gold sentences through `extract` as plain text and score the entities found.")
 @model_options
 @translate_errors
-def evaluate(gold, fmt, **options):
+def evaluate(gold, fmt, as_text, **options):
     """Score a model on a labelled CoNLL file (entity-level P/R/F1, seqeval).
 
     GOLD has one "word TAG" or "word<TAB>TAG" per line, a blank line between
-    sentences.
+    sentences. By default the gold words are labelled as given; --as-text
+    instead joins them into plain text, one sentence a line, runs the whole
+    extract pipeline (segmentation included) and maps the entities found back
+    onto the gold words.
 
     \b
     Example:
         arner evaluate ../shared/data/anercorp/test.txt -f json
+        arner evaluate ../shared/data/anercorp/test.txt --as-text
     """
     from . import evaluate as scoring
-    from .conll import read_conll
+    from .crf import read_conll
 
-    sentences, gold_labels = read_conll(gold)
+    try:
+        sentences, gold_labels = read_conll(gold)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="GOLD") from None
     extractor = load_extractor(options)
-    scores = scoring.score(gold_labels, extractor.label(sentences))
+    if as_text:
+        text, ranges = scoring.as_text(sentences)
+        predicted = scoring.project(extractor.extract(text), ranges)
+    else:
+        predicted = extractor.label(sentences)
+    scores = scoring.score(gold_labels, predicted)
     stdout = sys.stdout
     if fmt == "json":
         import json
 
-        stdout.write(json.dumps({"gold": str(gold), "model": extractor.info.label,
+        stdout.write(json.dumps({"gold": str(gold), "model": extractor.info.label, "as_text": as_text,
                                  "scores": scoring.as_dicts(scores)}, ensure_ascii=False, indent=2) + "\n")
     else:
         from . import render

@@ -28,3 +28,37 @@ def score(gold: list[list[str]], predicted: list[list[str]]) -> list[Score]:
 
 def as_dicts(scores: list[Score]) -> list[dict]:
     return [asdict(s) for s in scores]
+
+
+def as_text(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, int]]]]:
+    """Gold sentences as plain text (words joined by spaces, one sentence a line),
+    with the character range of every gold word."""
+    lines, ranges, offset = [], [], 0
+    for words in sentences:
+        spans = []
+        for word in words:
+            spans.append((offset, offset + len(word)))
+            offset += len(word) + 1
+        lines.append(" ".join(words))
+        ranges.append(spans)
+        offset += not words
+    return "\n".join(lines) + "\n", ranges
+
+
+def project(entities: list, ranges: list[list[tuple[int, int]]]) -> list[list[str]]:
+    """BIO labels on gold words from entity character spans (any overlap counts)."""
+    labels = [["O"] * len(spans) for spans in ranges]
+    flat = [(start, end, i, j) for i, spans in enumerate(ranges) for j, (start, end) in enumerate(spans)]
+    position = 0
+    for entity in sorted(entities, key=lambda e: e.start):
+        while position < len(flat) and flat[position][1] <= entity.start:
+            position += 1
+        first = True
+        scan = position
+        while scan < len(flat) and flat[scan][0] < entity.end:
+            _, _, i, j = flat[scan]
+            if labels[i][j] == "O":
+                labels[i][j] = ("B-" if first else "I-") + entity.type
+                first = False
+            scan += 1
+    return labels

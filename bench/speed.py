@@ -1,0 +1,164 @@
+"""Speed and memory of arner's BERT inference against CAMeL's NERecognizer.predict.
+
+Builds a random-weight BERT with CAMeLBERT's shape (speed does not depend on the
+weights), labels the same sentences with both, and prints words/s, the ratio,
+label agreement and --quantize figures; then the built-in model's speed; then
+peak RSS of `arner extract` on 1k and 100k sentences.
+
+    python bench/speed.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+LETTERS = [chr(c) for c in range(0x0627, 0x064B) if chr(c).isalpha()]
+
+
+def camelbert_shaped(path: Path, vocab_size: int = 30_000) -> Path:
+    """A random BERT-base token classifier with a 30k Arabic word-piece vocabulary."""
+    import torch
+    from transformers import BertConfig, BertForTokenClassification, BertTokenizer
+
+    from models_fixture import CAMEL_LABELS
+
+    rng = random.Random(0)
+    vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *LETTERS, *("##" + ch for ch in LETTERS)}
+    while len(vocab) < vocab_size:
+        piece = "".join(rng.choices(LETTERS, k=rng.randint(2, 5)))
+        vocab.add(piece if rng.random() < 0.5 else "##" + piece)
+    ordered = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + sorted(vocab - {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"})
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "vocab.txt").write_text("\n".join(ordered) + "\n", encoding="utf-8")
+    config = BertConfig(
+        vocab_size=len(ordered), hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
+        intermediate_size=3072, id2label=dict(enumerate(CAMEL_LABELS)),
+        label2id={label: i for i, label in enumerate(CAMEL_LABELS)},
+    )
+    torch.manual_seed(0)
+    BertForTokenClassification(config).save_pretrained(path)
+    BertTokenizer(str(path / "vocab.txt")).save_pretrained(path)
+    return path
+
+
+def corpus_words() -> list[str]:
+    from arner.segment import tokenize
+
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "sample_data").rglob("*.txt")))
+    return [word.text for word in tokenize(text)]
+
+
+def sentences(words: list[str], length: int, count: int, seed: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    return [[rng.choice(words) for _ in range(max(1, int(rng.gauss(length, length / 5))))] for _ in range(count)]
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - start
+
+
+def agreement(a: list[list[str]], b: list[list[str]]) -> float:
+    pairs = [(x, y) for p, q in zip(a, b) for x, y in zip(p, q)]
+    return sum(x == y for x, y in pairs) / len(pairs)
+
+
+def bert_table(model: Path, words: list[str], quick: bool) -> None:
+    from arner import camel
+    from arner.recognizer import BertRecognizer
+
+    camel_ner = camel.load_recognizer(model, use_gpu=False)
+    ours = BertRecognizer(model, device="cpu")
+    quantized = BertRecognizer(model, device="cpu", quantize=True)
+    scale = 0.25 if quick else 1
+    cases = [("short (≈10 words)", 10, 120), ("medium (≈25 words)", 25, 60), ("long (≈300 words)", 300, 8)]
+    print("| sentences | words | CAMeL predict words/s | arner words/s | speed-up | label agreement "
+          "| arner --quantize words/s | quantize speed-up | quantize agreement |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, length, count in cases:
+        batch = sentences(words, length, max(4, int(count * scale)), seed=length)
+        total = sum(map(len, batch))
+        ours.predict(batch[:4])
+        camel_labels, camel_time = timed(camel_ner.predict, batch)
+        ours_out, ours_time = timed(ours.predict, batch)
+        quant_out, quant_time = timed(quantized.predict, batch)
+        ours_labels = [[label for label, _ in s] for s in ours_out]
+        quant_labels = [[label for label, _ in s] for s in quant_out]
+        print(
+            f"| {name} × {len(batch)} | {total} | {total / camel_time:,.0f} | {total / ours_time:,.0f} "
+            f"| {camel_time / ours_time:.1f}× | {agreement(camel_labels, ours_labels):.2%} "
+            f"| {total / quant_time:,.0f} | {ours_time / quant_time:.2f}× | {agreement(ours_labels, quant_labels):.2%} |"
+        )
+
+
+def builtin_speed(words: list[str]) -> None:
+    from arner import models
+
+    model = models.load(models.resolve("builtin"))
+    batch = sentences(words, 25, 2000, seed=1)
+    total = sum(map(len, batch))
+    model.predict(batch[:10])
+    _, seconds = timed(model.predict, batch)
+    print(f"\nbuilt-in model: {total / seconds:,.0f} words/s ({total} words, 25-word sentences, one process)")
+
+
+def peak_rss_mb(model: str, sentence_count: int, folder: Path) -> float:
+    path = folder / f"{sentence_count}.txt"
+    line = "وقال المتحدث باسم الحكومة إن رئيس الوزراء مصطفى الكاظمي وصل إلى مطار بغداد.\n"
+    with open(path, "w", encoding="utf-8") as stream:
+        for _ in range(sentence_count):
+            stream.write(line)
+    code = (
+        "import resource, sys; from arner.cli import cli\n"
+        "try: cli()\nexcept SystemExit: pass\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "extract", "-q", "-f", "jsonl", "-m", model, str(path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True,
+    )
+    return int(result.stderr.strip().splitlines()[-1]) / 1024
+
+
+def memory_table(folder: Path) -> None:
+    from models_fixture import build_bert
+
+    tiny = str(build_bert(folder / "tiny-bert", seed=1))
+    print("\n| model | peak RSS, 1k sentences | peak RSS, 100k sentences | growth |")
+    print("|---|---|---|---|")
+    for name, model in (("built-in CRF", "builtin"), ("BERT (tiny, same pipeline)", tiny)):
+        small, large = peak_rss_mb(model, 1_000, folder), peak_rss_mb(model, 100_000, folder)
+        print(f"| {name} | {small:.0f} MB | {large:.0f} MB | {large - small:+.0f} MB |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer sentences (a smoke run)")
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    import torch
+
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads, Python {sys.version.split()[0]}\n")
+    words = corpus_words()
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        bert_table(camelbert_shaped(folder / "camelbert-shaped"), words, args.quick)
+        builtin_speed(words)
+        if not args.skip_memory:
+            memory_table(folder)
+    print(f"\nbench process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
