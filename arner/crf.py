@@ -4,7 +4,8 @@ A model folder holds:
 
 * `model.crfsuite`  the trained CRF weights;
 * `gazetteer.tsv`   compiled name lists (see `arner.gazetteer`);
-* `stats.tsv`       label counts per stem over the whole training set;
+* `stats.tsv`       label counts per stem (and frequent stem bigram) in training;
+* `entity-words.txt` training words seen inside entities (for clitic stripping);
 * `meta.json`       kind, version, data sources, options and measured scores.
 """
 
@@ -23,6 +24,7 @@ from arner.normalize import normalize, strip_proclitics
 MODEL_FILE = "model.crfsuite"
 GAZETTEER_FILE = "gazetteer.tsv"
 STATS_FILE = "stats.tsv"
+ENTITY_WORDS_FILE = "entity-words.txt"
 META_FILE = "meta.json"
 BUILTIN_DIR = Path(__file__).resolve().parent / "models" / "builtin"
 
@@ -77,29 +79,30 @@ def _read_stats(path: Path) -> dict[str, StemStats]:
     return stats
 
 
-def _known_words(gazetteer: Gazetteer, stats: dict[str, StemStats]) -> frozenset[str]:
-    """Words a bare proclitic may be stripped down to: gazetteer and training entity words."""
-    entity_words = {stem for stem, s in stats.items() if any(s.types)}
-    return gazetteer.words() | entity_words
-
-
 class CRFModel:
     """A trained CRF with the resources its features need."""
 
     def __init__(
         self,
         model_path: Path,
-        gazetteer: Gazetteer,
+        gazetteer_path: Path,
         stats: dict[str, StemStats],
+        entity_words: frozenset[str],
         meta: dict,
     ) -> None:
         self.meta = meta
-        self.known_words = _known_words(gazetteer, stats)
+        self._model_path = model_path
+        self._gazetteer_path = gazetteer_path
+        self._stats = stats
+        self._entity_words = entity_words
+        gazetteer = load_gazetteer(gazetteer_path)
+        self.known_words = gazetteer.words() | entity_words
         window = int(meta.get("options", {}).get("window", DEFAULT_OPTIONS["window"]))
         self._extractor = FeatureExtractor(gazetteer, stats, self.known_words, window)
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
         self._labels = self._tagger.labels()
+        self.outside_scale = float(meta.get("options", {}).get("outside_scale", 1.0))
 
     @classmethod
     def load(cls, path: str | Path) -> "CRFModel":
@@ -109,21 +112,25 @@ class CRFModel:
             raise ValueError(f"{folder} does not hold an arner-crf model")
         return cls(
             folder / MODEL_FILE,
-            load_gazetteer(folder / GAZETTEER_FILE),
+            folder / GAZETTEER_FILE,
             _read_stats(folder / STATS_FILE),
+            frozenset((folder / ENTITY_WORDS_FILE).read_text(encoding="utf-8").split()),
             meta,
         )
 
     def save(self, path: str | Path) -> None:
-        """Write the model folder (the model file is copied from where it was loaded)."""
+        """Write the model folder: CRF weights, gazetteer, statistics and meta.json."""
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        source = Path(self.meta["_model_path"]) if "_model_path" in self.meta else None
-        if source is not None and source.resolve() != (folder / MODEL_FILE).resolve():
-            shutil.copyfile(source, folder / MODEL_FILE)
-        meta = {k: v for k, v in self.meta.items() if not k.startswith("_")}
+        for source, name in ((self._model_path, MODEL_FILE), (self._gazetteer_path, GAZETTEER_FILE)):
+            if source.resolve() != (folder / name).resolve():
+                shutil.copyfile(source, folder / name)
+        _write_stats(folder / STATS_FILE, self._stats)
+        (folder / ENTITY_WORDS_FILE).write_text(
+            "".join(f"{word}\n" for word in sorted(self._entity_words)), encoding="utf-8"
+        )
         (folder / META_FILE).write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            json.dumps(self.meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
 
     def entity_key(self, text: str) -> str:
@@ -147,8 +154,37 @@ class CRFModel:
             return []
         tagger = self._tagger
         tagger.set(features)
-        labels = tagger.tag()
-        return [(label, tagger.marginal(label, t)) for t, label in enumerate(labels)]
+        if self.outside_scale == 1.0:
+            labels = tagger.tag()
+            return [(label, tagger.marginal(label, t)) for t, label in enumerate(labels)]
+        return _repair_bio([self._best_label(t) for t in range(len(features))])
+
+    def _best_label(self, t: int) -> tuple[str, float]:
+        """Most probable label at position t, with the O marginal scaled down.
+
+        The CRF is precise but misses names (P .79, R .62 on held-out data);
+        discounting O trades some precision for more recall.
+        """
+        marginal = self._tagger.marginal
+        best, best_score, best_p = "O", -1.0, 0.0
+        for label in self._labels:
+            p = marginal(label, t)
+            score = p * self.outside_scale if label == "O" else p
+            if score > best_score:
+                best, best_score, best_p = label, score, p
+        return best, best_p
+
+
+def _repair_bio(tagged: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Turn an I- label that does not continue an entity of its type into B-."""
+    repaired = []
+    previous = "O"
+    for label, p in tagged:
+        if label.startswith("I-") and previous[2:] != label[2:]:
+            label = "B-" + label[2:]
+        repaired.append((label, p))
+        previous = label
+    return repaired
 
 
 def _folds(n: int, k: int) -> Iterator[tuple[int, int]]:
@@ -178,6 +214,22 @@ def out_of_fold_features(
     return features
 
 
+def _entity_words(sentences: list[list[str]], labels: list[list[str]]) -> frozenset[str]:
+    """Normalized words labelled as part of an entity, article clitics stripped."""
+    return frozenset(
+        strip_proclitics(normalize(word))
+        for sentence, tags in zip(sentences, labels)
+        for word, tag in zip(sentence, tags)
+        if tag != "O"
+    )
+
+
+def _temporary_model_path() -> Path:
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="arner-crf-")) / MODEL_FILE
+
+
 def train(
     train_sentences: list[list[str]],
     train_labels: list[list[str]],
@@ -191,27 +243,21 @@ def train(
     `dev` (sentences, labels) is scored after training into meta["dev"].
     """
     opts = {**DEFAULT_OPTIONS, **options}
-    gazetteer_path = Path(opts.pop("gazetteer", BUILTIN_DIR / GAZETTEER_FILE))
-    model_path = opts.pop("model_path", None)
-    if model_path is None:
-        import tempfile
-
-        model_path = Path(tempfile.mkdtemp(prefix="arner-crf-")) / MODEL_FILE
-    model_path = Path(model_path)
+    gazetteer_path = Path(opts.pop("gazetteer", None) or BUILTIN_DIR / GAZETTEER_FILE)
+    model_path = Path(opts.pop("model_path", None) or _temporary_model_path())
     model_path.parent.mkdir(parents=True, exist_ok=True)
+    labels = [[_canonical_tag(tag) for tag in tags] for tags in train_labels]
+    window = int(opts["window"])
 
-    gazetteer = load_gazetteer(gazetteer_path)
-    stemmer = FeatureExtractor(gazetteer, {}, gazetteer.words(), int(opts["window"]))
-    provisional = count_stats(
-        ([stemmer.stem(w) for w in s], l) for s, l in zip(train_sentences, train_labels)
-    )
-    known = _known_words(gazetteer, provisional)
     started = time.perf_counter()
+    gazetteer = load_gazetteer(gazetteer_path)
+    entity_words = _entity_words(train_sentences, labels)
+    known = gazetteer.words() | entity_words
     features = out_of_fold_features(
-        train_sentences, train_labels, gazetteer, known, int(opts["folds"]), int(opts["window"])
+        train_sentences, labels, gazetteer, known, int(opts["folds"]), window
     )
     trainer = pycrfsuite.Trainer(verbose=False)
-    for xseq, yseq in zip(features, train_labels):
+    for xseq, yseq in zip(features, labels):
         if xseq:
             trainer.append(xseq, yseq)
     trainer.set_params(
@@ -223,25 +269,44 @@ def train(
         }
     )
     trainer.train(str(model_path))
-    extractor = FeatureExtractor(gazetteer, {}, known, int(opts["window"]))
-    stats = count_stats(
-        ([extractor.stem(w) for w in s], l) for s, l in zip(train_sentences, train_labels)
-    )
+    stemmer = FeatureExtractor(gazetteer, {}, known, window)
+    stats = count_stats(([stemmer.stem(w) for w in s], l) for s, l in zip(train_sentences, labels))
     meta = {
         "kind": "arner-crf",
         "version": 1,
-        "options": opts,
+        "options": {**opts, "gazetteer": gazetteer_path.name},
         "train_sentences": len(train_sentences),
         "train_words": sum(map(len, train_sentences)),
         "train_seconds": round(time.perf_counter() - started, 1),
-        "_model_path": str(model_path),
-        "_gazetteer_path": str(gazetteer_path),
     }
-    model = CRFModel(model_path, gazetteer, stats, meta)
-    model._stats = stats
+    model = CRFModel(model_path, gazetteer_path, stats, entity_words, meta)
     if dev is not None:
         meta["dev"] = evaluate(model, *dev)
     return model
+
+
+def train_from_files(
+    train_path: str | Path,
+    dev_path: str | Path | None,
+    out_dir: str | Path,
+    gazetteer: str | Path | None = None,
+    **options,
+) -> dict:
+    """Read CoNLL files, train, save the model folder into `out_dir`; return its meta.
+
+    `gazetteer` defaults to the built-in model's compiled gazetteer, which is
+    copied into `out_dir` so the folder is self-contained.
+    """
+    out = Path(out_dir)
+    sentences, labels = read_conll(train_path)
+    dev = read_conll(dev_path) if dev_path is not None else None
+    model = train(
+        sentences, labels, dev, gazetteer=gazetteer, model_path=out / MODEL_FILE, **options
+    )
+    model.meta["train_data"] = [str(train_path)]
+    model.meta["size_bytes"] = (out / MODEL_FILE).stat().st_size
+    model.save(out)
+    return model.meta
 
 
 def evaluate(model: CRFModel, sentences: list[list[str]], labels: list[list[str]]) -> dict:

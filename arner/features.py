@@ -198,12 +198,14 @@ class FeatureExtractor:
         )
         return WordInfo(norm, stem, trigger, person_token, tuple(own), context)
 
+    def gazetteer_tags(self, infos: list[WordInfo]) -> list[str]:
+        return match(self.gazetteer, [i.norm for i in infos], [i.stem for i in infos])
+
     def sentence_features(
-        self, infos: list[WordInfo], doc_cues: list[list[str]]
+        self, infos: list[WordInfo], gaz: list[str], doc_cues: list[list[str]]
     ) -> list[list[str]]:
-        """Features for one sentence, given its word infos and document cues."""
+        """Features for one sentence, given its word infos, gazetteer tags and document cues."""
         n = len(infos)
-        gaz = match(self.gazetteer, [i.norm for i in infos], [i.stem for i in infos])
         rows = []
         for i, info in enumerate(infos):
             feats = ["bias", *info.own, f"gm={gaz[i]}", *doc_cues[i]]
@@ -227,17 +229,15 @@ class FeatureExtractor:
     def _pair_features(self, key: str, prefix: str) -> tuple[str, ...]:
         """Statistics of a stem bigram; memoized like word types."""
         cached = self._pair_cache.get(prefix + key)
-        if __import__("os").environ.get("NOPAIR"):
-            return ()
         if cached is None:
             stats = self.stats.get(key)
             cached = tuple(stats_features(stats, prefix)) if stats is not None else ()
             self._pair_cache[prefix + key] = cached
         return cached
 
-    def _cues(self, infos: list[WordInfo]) -> list[tuple[str, ...]]:
+    @staticmethod
+    def _cues(infos: list[WordInfo], gaz: list[str]) -> list[tuple[str, ...]]:
         """Local evidence at each occurrence, shared with the stem's other occurrences."""
-        gaz = match(self.gazetteer, [i.norm for i in infos], [i.stem for i in infos])
         cues = []
         for i, info in enumerate(infos):
             found = []
@@ -261,7 +261,8 @@ class FeatureExtractor:
     def document_features(self, sentences: list[list[str]]) -> list[list[list[str]]]:
         """Feature lists for consecutive sentences of running text."""
         infos = [[self.info(word) for word in sentence] for sentence in sentences]
-        cues = [self._cues(sentence) for sentence in infos]
+        gaz = [self.gazetteer_tags(sentence) for sentence in infos]
+        cues = [self._cues(sentence, tags) for sentence, tags in zip(infos, gaz)]
         keyed = [
             [(info.stem, cue) for info, cue in zip(sentence, sentence_cues) if len(info.stem) > 2]
             for sentence, sentence_cues in zip(infos, cues)
@@ -288,7 +289,7 @@ class FeatureExtractor:
                 _other_occurrences(info.stem, cue, window, seen)
                 for info, cue in zip(sentence, cues[index])
             ]
-            result.append(self.sentence_features(sentence, doc_cues))
+            result.append(self.sentence_features(sentence, gaz[index], doc_cues))
         return result
 
 

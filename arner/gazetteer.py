@@ -28,6 +28,7 @@ class Gazetteer:
     entries: dict[tuple[str, ...], frozenset[str]]
     person_tokens: frozenset[str]
     max_len: int
+    first_words: frozenset[str]
 
     def words(self) -> frozenset[str]:
         """Every token of every name: the known words for clitic stripping."""
@@ -112,7 +113,8 @@ def load_gazetteer(path: str | Path) -> Gazetteer:
             entries.setdefault(tuple(name.split()), set()).add(kind)
     frozen = {name: frozenset(kinds) for name, kinds in entries.items()}
     max_len = max((len(name) for name in frozen), default=0)
-    return Gazetteer(frozen, frozenset(person_tokens), max_len)
+    first_words = frozenset(name[0] for name in frozen)
+    return Gazetteer(frozen, frozenset(person_tokens), max_len, first_words)
 
 
 def match(gazetteer: Gazetteer, words: list[str], stems: list[str]) -> list[str]:
@@ -140,10 +142,13 @@ def match(gazetteer: Gazetteer, words: list[str], stems: list[str]) -> list[str]
 def _longest_at(
     gazetteer: Gazetteer, words: list[str], stems: list[str], start: int
 ) -> tuple[int, frozenset[str]] | None:
+    firsts = [w for w in {words[start], stems[start]} if w in gazetteer.first_words]
+    if not firsts:
+        return None
     longest = min(gazetteer.max_len, len(words) - start)
     for length in range(longest, 0, -1):
         tail = tuple(words[start + 1 : start + length])
-        for first in {words[start], stems[start]}:
+        for first in firsts:
             kinds = gazetteer.entries.get((first, *tail))
             if kinds is not None:
                 return length, kinds

@@ -55,3 +55,16 @@ def test_unexpected_labels_are_refused(tmp_path):
     path = build_bert(tmp_path / "odd", labels=["O", "B-PER", "I-PER", "B-LOC", "I-LOC"])
     with pytest.raises(ModelError, match="B-PER"):
         BertRecognizer(path, device="cpu")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.integers(0, 300), min_size=1, max_size=120))
+def test_windows_cover_every_word_once(camel_and_arner, lengths):
+    _, ours = camel_and_arner
+    words = ["ب" * n if n else "\u064b" for n in lengths]  # one piece a letter; a lone mark has none
+    segments = ours._segments(0, words)
+    cores = [i for segment in segments for i in segment.core]
+    assert cores == list(range(len(words)))
+    for segment in segments:
+        assert len(segment.pieces) <= WINDOW
+        assert segment.words.start <= segment.core.start and segment.core.stop <= segment.words.stop

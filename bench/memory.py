@@ -1,0 +1,93 @@
+"""Peak memory on huge inputs: a single 50 MB line and a 1 GB file.
+
+Each case runs in a fresh process and prints its size, time and peak RSS.
+`--stage read` stops after decoding and sentence/word splitting (fast: shows
+that reading streams); `--stage extract` runs `arner extract` with the built-in
+model end to end (slow on 1 GB: about an hour on 2 cores).
+
+    python bench/memory.py [--stage read|extract] [--line-mb 50] [--file-mb 1024]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SENTENCE = "وقال المتحدث باسم الحكومة إن رئيس الوزراء مصطفى الكاظمي وصل إلى مطار بغداد. "
+
+READ = """
+import resource, sys, time
+from pathlib import Path
+from arner.segment import sentences
+from arner.sources import open_document
+path = Path(sys.argv[1])
+start = time.perf_counter()
+words = sum(len(s.words) for s in sentences(open_document(path, str(path), path.name, None).chunks()))
+seconds = time.perf_counter() - start
+print(words, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+EXTRACT = """
+import resource, sys, time
+from arner.cli import cli
+start = time.perf_counter()
+try:
+    cli(["extract", "-q", "-f", "jsonl", "-m", "builtin", sys.argv[1]])
+except SystemExit:
+    pass
+seconds = time.perf_counter() - start
+print(0, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
+def write(path: Path, megabytes: int, newline_every: int | None) -> None:
+    chunk = SENTENCE.encode("utf-8")
+    target = megabytes * 1024 * 1024
+    written = count = 0
+    with open(path, "wb") as stream:
+        while written < target:
+            stream.write(chunk)
+            written += len(chunk)
+            count += 1
+            if newline_every and count % newline_every == 0:
+                stream.write(b"\n")
+                written += 1
+
+
+def measure(stage: str, path: Path) -> tuple[int, float, float]:
+    code = READ if stage == "read" else EXTRACT
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    stream = result.stdout if stage == "read" else result.stderr
+    words, seconds, rss = stream.strip().splitlines()[-1].split()
+    return int(words), float(seconds), int(rss) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stage", choices=["read", "extract"], default="read")
+    parser.add_argument("--line-mb", type=int, default=50)
+    parser.add_argument("--file-mb", type=int, default=1024)
+    args = parser.parse_args()
+    print(f"stage: {args.stage}\n")
+    print("| input | size | words | seconds | peak RSS |")
+    print("|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        cases = [
+            ("small file (baseline)", 1, 20),
+            (f"one {args.line_mb} MB line", args.line_mb, None),
+            (f"{args.file_mb} MB file, 20 sentences a line", args.file_mb, 20),
+        ]
+        for name, megabytes, newline_every in cases:
+            path = Path(folder) / "input.txt"
+            write(path, megabytes, newline_every)
+            words, seconds, rss = measure(args.stage, path)
+            shown = f"{words:,}" if words else "-"
+            print(f"| {name} | {megabytes} MB | {shown} | {seconds:.1f} | {rss:.0f} MB |", flush=True)
+            path.unlink()
+
+
+if __name__ == "__main__":
+    main()
