@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import click
 from rich.console import Console
