@@ -6,6 +6,7 @@ A model folder holds:
 * `gazetteer.tsv`   compiled name lists (see `arner.gazetteer`);
 * `stats.tsv`       label counts per stem (and frequent stem bigram) in training;
 * `entity-words.txt` training words seen inside entities (for clitic stripping);
+* `entities.tsv`    entity names seen in training, matched like a gazetteer;
 * `meta.json`       kind, version, data sources, options and measured scores.
 """
 
@@ -17,14 +18,21 @@ from pathlib import Path
 
 import pycrfsuite
 
-from arner.features import ENTITY_TYPES, FeatureExtractor, StemStats, count_stats
-from arner.gazetteer import Gazetteer, load_gazetteer
+from arner.features import (
+    ENTITY_TYPES,
+    FeatureExtractor,
+    StemStats,
+    count_stats,
+    entity_names,
+)
+from arner.gazetteer import Gazetteer, from_entries, load_gazetteer, write_entries
 from arner.normalize import normalize, strip_proclitics
 
 MODEL_FILE = "model.crfsuite"
 GAZETTEER_FILE = "gazetteer.tsv"
 STATS_FILE = "stats.tsv"
 ENTITY_WORDS_FILE = "entity-words.txt"
+ENTITIES_FILE = "entities.tsv"
 META_FILE = "meta.json"
 BUILTIN_DIR = Path(__file__).resolve().parent / "models" / "builtin"
 
@@ -63,6 +71,11 @@ def read_conll(path: str | Path) -> tuple[list[list[str]], list[list[str]]]:
     return sentences, labels
 
 
+def _read_entries(path: Path) -> list[tuple[str, str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(kind, name) for kind, _, name in (line.partition("\t") for line in lines)]
+
+
 def _write_stats(path: Path, stats: dict[str, StemStats]) -> None:
     lines = (
         "\t".join((stem, str(s.total), str(s.outside), *map(str, s.types))) + "\n"
@@ -88,6 +101,7 @@ class CRFModel:
         gazetteer_path: Path,
         stats: dict[str, StemStats],
         entity_words: frozenset[str],
+        entities: list[tuple[str, str]],
         meta: dict,
     ) -> None:
         self.meta = meta
@@ -95,14 +109,15 @@ class CRFModel:
         self._gazetteer_path = gazetteer_path
         self._stats = stats
         self._entity_words = entity_words
+        self._entities = entities
         gazetteer = load_gazetteer(gazetteer_path)
         self.known_words = gazetteer.words() | entity_words
         window = int(meta.get("options", {}).get("window", DEFAULT_OPTIONS["window"]))
-        self._extractor = FeatureExtractor(gazetteer, stats, self.known_words, window)
+        self._extractor = FeatureExtractor(
+            gazetteer, stats, self.known_words, window, from_entries(entities)
+        )
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
-        self._labels = self._tagger.labels()
-        self.outside_scale = float(meta.get("options", {}).get("outside_scale", 1.0))
 
     @classmethod
     def load(cls, path: str | Path) -> "CRFModel":
@@ -115,6 +130,7 @@ class CRFModel:
             folder / GAZETTEER_FILE,
             _read_stats(folder / STATS_FILE),
             frozenset((folder / ENTITY_WORDS_FILE).read_text(encoding="utf-8").split()),
+            _read_entries(folder / ENTITIES_FILE),
             meta,
         )
 
@@ -126,6 +142,7 @@ class CRFModel:
             if source.resolve() != (folder / name).resolve():
                 shutil.copyfile(source, folder / name)
         _write_stats(folder / STATS_FILE, self._stats)
+        write_entries(folder / ENTITIES_FILE, self._entities)
         (folder / ENTITY_WORDS_FILE).write_text(
             "".join(f"{word}\n" for word in sorted(self._entity_words)), encoding="utf-8"
         )
@@ -154,37 +171,8 @@ class CRFModel:
             return []
         tagger = self._tagger
         tagger.set(features)
-        if self.outside_scale == 1.0:
-            labels = tagger.tag()
-            return [(label, tagger.marginal(label, t)) for t, label in enumerate(labels)]
-        return _repair_bio([self._best_label(t) for t in range(len(features))])
-
-    def _best_label(self, t: int) -> tuple[str, float]:
-        """Most probable label at position t, with the O marginal scaled down.
-
-        The CRF is precise but misses names (P .79, R .62 on held-out data);
-        discounting O trades some precision for more recall.
-        """
-        marginal = self._tagger.marginal
-        best, best_score, best_p = "O", -1.0, 0.0
-        for label in self._labels:
-            p = marginal(label, t)
-            score = p * self.outside_scale if label == "O" else p
-            if score > best_score:
-                best, best_score, best_p = label, score, p
-        return best, best_p
-
-
-def _repair_bio(tagged: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """Turn an I- label that does not continue an entity of its type into B-."""
-    repaired = []
-    previous = "O"
-    for label, p in tagged:
-        if label.startswith("I-") and previous[2:] != label[2:]:
-            label = "B-" + label[2:]
-        repaired.append((label, p))
-        previous = label
-    return repaired
+        labels = tagger.tag()
+        return [(label, tagger.marginal(label, t)) for t, label in enumerate(labels)]
 
 
 def _folds(n: int, k: int) -> Iterator[tuple[int, int]]:
@@ -209,7 +197,9 @@ def out_of_fold_features(
     features: list[list[list[str]]] = []
     for start, end in _folds(len(sentences), folds):
         stats = count_stats(pairs[:start] + pairs[end:])
-        extractor = FeatureExtractor(gazetteer, stats, known, window)
+        others = list(zip(sentences[:start] + sentences[end:], labels[:start] + labels[end:]))
+        entities = from_entries(entity_names(others, known))
+        extractor = FeatureExtractor(gazetteer, stats, known, window, entities)
         features.extend(extractor.document_features(sentences[start:end]))
     return features
 
@@ -279,7 +269,8 @@ def train(
         "train_words": sum(map(len, train_sentences)),
         "train_seconds": round(time.perf_counter() - started, 1),
     }
-    model = CRFModel(model_path, gazetteer_path, stats, entity_words, meta)
+    entities = entity_names(zip(train_sentences, labels), known)
+    model = CRFModel(model_path, gazetteer_path, stats, entity_words, entities, meta)
     if dev is not None:
         meta["dev"] = evaluate(model, *dev)
     return model

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from arner.gazetteer import Gazetteer, match
+from arner.gazetteer import Gazetteer, from_entries, match
 from arner.normalize import normalize, strip_proclitics
 
 ENTITY_TYPES = ("PERS", "LOC", "ORG", "MISC")
@@ -85,6 +85,21 @@ def count_stats(sentences: Iterable[tuple[list[str], list[str]]]) -> dict[str, S
         for key, n in totals.items()
         if n > 1 or " " not in key
     }
+
+
+def entity_names(
+    sentences: Iterable[tuple[list[str], list[str]]], known: frozenset[str]
+) -> list[tuple[str, str]]:
+    """Sorted (TYPE, name) of the labelled entity spans, spelled as `match` looks them up."""
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    names = set()
+    for words, labels in sentences:
+        for kind, start, end in get_entities(labels):
+            norms = [normalize(w) for w in words[start : end + 1]]
+            norms[0] = strip_proclitics(norms[0], known)
+            names.add((kind, " ".join(norms)))
+    return sorted(names)
 
 
 def _frequency_bucket(n: int) -> str:
@@ -160,6 +175,7 @@ class FeatureExtractor:
     stats: StatsTable
     known: frozenset[str]
     window: int = 10
+    entities: Gazetteer = field(default_factory=lambda: from_entries([]))
     _cache: dict[str, WordInfo] = field(default_factory=dict, repr=False)
     _pair_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
@@ -199,7 +215,11 @@ class FeatureExtractor:
         return WordInfo(norm, stem, trigger, person_token, tuple(own), context)
 
     def gazetteer_tags(self, infos: list[WordInfo]) -> list[str]:
-        return match(self.gazetteer, [i.norm for i in infos], [i.stem for i in infos])
+        """Gazetteer and training-entity matches, joined as "gazetteer tag/entity tag"."""
+        norms, stems = [i.norm for i in infos], [i.stem for i in infos]
+        gaz = match(self.gazetteer, norms, stems)
+        seen = match(self.entities, norms, stems)
+        return [f"{g}/{e}" for g, e in zip(gaz, seen)]
 
     def sentence_features(
         self, infos: list[WordInfo], gaz: list[str], doc_cues: list[list[str]]
@@ -208,7 +228,8 @@ class FeatureExtractor:
         n = len(infos)
         rows = []
         for i, info in enumerate(infos):
-            feats = ["bias", *info.own, f"gm={gaz[i]}", *doc_cues[i]]
+            gazetteer_tag, entity_tag = gaz[i].split("/")
+            feats = ["bias", *info.own, f"gm={gazetteer_tag}", f"em={entity_tag}", *doc_cues[i]]
             for slot, offset in enumerate(_OFFSETS):
                 j = i + offset
                 if 0 <= j < n:
@@ -253,8 +274,11 @@ class FeatureExtractor:
                     found.append("say")
                 if after.person_token:
                     found.append("np")
-            if gaz[i] != "O":
-                found.append(f"gm:{gaz[i][2:]}")
+            gazetteer_tag, entity_tag = gaz[i].split("/")
+            if gazetteer_tag != "O":
+                found.append(f"gm:{gazetteer_tag[2:]}")
+            if entity_tag != "O":
+                found.append(f"em:{entity_tag[2:]}")
             cues.append(tuple(found))
         return cues
 

@@ -95,7 +95,7 @@ def build_gazetteer(
     directory = Path(anergazet_dir) if anergazet_dir is not None else DEFAULT_ANERGAZET_DIR
     raw = [*_anergazet(directory), *_geonames(min_population), *_arabnamer()]
     entries = compile_entries(raw)
-    Path(out_path).write_text("".join(f"{kind}\t{name}\n" for kind, name in entries), "utf-8")
+    write_entries(out_path, entries)
     counts: dict[str, int] = {}
     for kind, _ in entries:
         counts[kind] = counts.get(kind, 0) + 1
@@ -103,10 +103,19 @@ def build_gazetteer(
 
 
 def load_gazetteer(path: str | Path) -> Gazetteer:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return from_entries(line.partition("\t")[::2] for line in lines)
+
+
+def write_entries(path: str | Path, entries: Iterable[tuple[str, str]]) -> None:
+    Path(path).write_text("".join(f"{kind}\t{name}\n" for kind, name in entries), "utf-8")
+
+
+def from_entries(pairs: Iterable[tuple[str, str]]) -> Gazetteer:
+    """Gazetteer from (TYPE, normalized name) pairs."""
     entries: dict[tuple[str, ...], set[str]] = {}
     person_tokens = set()
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        kind, _, name = line.partition("\t")
+    for kind, name in pairs:
         if kind == "PTOK":
             person_tokens.add(name)
         elif name:
