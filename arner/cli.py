@@ -78,6 +78,10 @@ def model_options(command: Callable) -> Callable:
             help="CPU threads for BERT models (default: torch's choice). [env: ARNER_THREADS]",
         ),
         click.option("--quantize", is_flag=True, help="Dynamic int8 BERT on CPU: faster, slightly different labels."),
+        click.option(
+            "--names", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+            help="A list of known names (name<TAB>TYPE per line) to label wherever they occur. Repeatable.",
+        ),
         click.option("-q", "--quiet", is_flag=True, envvar="ARNER_QUIET", help="Print nothing on stderr but errors."),
     ]
     for decorator in reversed(decorators):
@@ -96,8 +100,7 @@ def load_extractor(options: dict, types=TYPES):
 
 
 def describe(info) -> str:
-    scores = info.meta.get("scores", {}).get("anercorp_test", {})
-    f1 = f", ANERcorp test F1 {scores['f1']:.3f}" if "f1" in scores else ""
+    f1 = f", ANERcorp test F1 {info.f1:.3f}" if info.f1 is not None else ""
     kind = "CRF" if info.kind == "crf" else "BERT"
     return f"{info.label} ({kind}{f1})"
 

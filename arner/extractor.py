@@ -9,10 +9,12 @@ Results come out in input order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Iterator, Union
 
 from . import models, segment
 from .errors import InputError
+from .lexicon import SHIPPED, Lexicon
 from .segment import Sentence
 from .sources import Document, Skipped, text_document
 from .spans import TYPES, Entity, sentence_entities
@@ -63,6 +65,7 @@ class Extractor:
         quantize: bool = False,
         threads: int | None = None,
         types: Iterable[str] = TYPES,
+        names: Iterable[Path] = (),
         window: int = 512,
     ) -> None:
         self.info = models.resolve(model)
@@ -70,6 +73,7 @@ class Extractor:
             self.info, device=device, batch_size=batch_size, quantize=quantize, threads=threads
         )
         self.types = frozenset(types)
+        self.lexicon = Lexicon.load([SHIPPED, *names])
         self.window = window
 
     def extract(self, text: str) -> list[Entity]:
@@ -79,7 +83,11 @@ class Extractor:
 
     def label(self, sentences: list[list[str]]) -> list[list[str]]:
         """One BIO label per word for pre-tokenized sentences (as in CoNLL files)."""
-        return [[self._keep(label) for label, _ in words] for words in self.recognizer.predict(sentences)]
+        predicted = self.recognizer.predict(sentences)
+        return [
+            [self._keep(label) for label, _ in self.lexicon.apply(words, labelled)]
+            for words, labelled in zip(sentences, predicted)
+        ]
 
     def _keep(self, label: str) -> str:
         return label if label == "O" or label[2:] in self.types else "O"
@@ -97,7 +105,7 @@ class Extractor:
                 if isinstance(item, Skipped):
                     yield item
                 elif item.sentence is not None:
-                    yield self._result(item, next(predicted))
+                    yield self._result(item, self.lexicon.apply(item.sentence.texts, next(predicted)))
                 else:
                     yield DocumentDone(item.document, item.error)
 

@@ -15,38 +15,53 @@ Features come in three layers, cheapest first:
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from arner.gazetteer import Gazetteer, from_entries, match
 from arner.normalize import normalize, strip_proclitics
 
 ENTITY_TYPES = ("PERS", "LOC", "ORG", "MISC")
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Words that announce the type of the following name (normalized spelling).
 TRIGGERS: dict[str, str] = {
     **dict.fromkeys(
-        "الرئيس رئيس الملك ملك الامير امير الشيخ السيد السيده الدكتور د. الوزير وزير نائب "
-        "المتحدث الناطق الزعيم الجنرال العقيد اللواء العميد المستشار الامين المستشاره الملكه "
-        "البابا الامام المدرب اللاعب النجم الفنان الفنانه الكاتب الشاعر المخرج الممثل المطرب "
-        "السفير المبعوث القاضي المحامي الاستاذ المرشح السناتور النائب الرئيسه زعيم مدرب "
-        "مساعد الراحل رئيسه الشهيد المفكر الباحث الروائي المغني الصحفي قائد".split(),
+        _words("""
+الرئيس رئيس الملك ملك الامير امير الشيخ السيد السيده الدكتور د. الوزير وزير نائب
+المتحدث الناطق الزعيم الجنرال العقيد اللواء العميد المستشار الامين المستشاره
+الملكه البابا الامام المدرب اللاعب النجم الفنان الفنانه الكاتب الشاعر المخرج
+الممثل المطرب السفير المبعوث القاضي المحامي الاستاذ المرشح السناتور النائب
+الرئيسه زعيم مدرب مساعد الراحل رئيسه الشهيد المفكر الباحث الروائي المغني الصحفي
+قائد
+"""),
         "PTITLE",
     ),
     **dict.fromkeys(
-        "شركه وزاره جامعه حزب منظمه مؤسسه مجلس هيئه جمعيه وكاله بنك مصرف نادي اتحاد جبهه "
-        "حركه صحيفه جريده مجموعه منتخب فريق محكمه لجنه مركز معهد قناه اذاعه برنامج "
-        "الشركه الوزاره الجامعه الحزب المنظمه الهيئه الجمعيه الوكاله البنك النادي الاتحاد "
-        "الحركه الصحيفه الجريده المجموعه المنتخب الفريق المحكمه اللجنه المركز".split(),
+        _words("""
+شركه وزاره جامعه حزب منظمه مؤسسه مجلس هيئه جمعيه وكاله بنك مصرف نادي اتحاد جبهه
+حركه صحيفه جريده مجموعه منتخب فريق محكمه لجنه مركز معهد قناه اذاعه برنامج الشركه
+الوزاره الجامعه الحزب المنظمه الهيئه الجمعيه الوكاله البنك النادي الاتحاد الحركه
+الصحيفه الجريده المجموعه المنتخب الفريق المحكمه اللجنه المركز
+"""),
         "OTRIG",
     ),
     **dict.fromkeys(
-        "مدينه محافظه ولايه منطقه دوله عاصمه جزيره جزر بلده قريه اقليم نهر جبل بحر مقاطعه "
-        "المدينه المحافظه الولايه المنطقه الدوله العاصمه الجزيره البلده القريه الاقليم "
-        "شمال جنوب شرق غرب شمالي جنوبي شرقي غربي وسط".split(),
+        _words("""
+مدينه محافظه ولايه منطقه دوله عاصمه جزيره جزر بلده قريه اقليم نهر جبل بحر مقاطعه
+المدينه المحافظه الولايه المنطقه الدوله العاصمه الجزيره البلده القريه الاقليم
+شمال جنوب شرق غرب شمالي جنوبي شرقي غربي وسط
+"""),
         "LTRIG",
     ),
     **dict.fromkeys(
-        "قال اعلن اضاف اكد صرح اوضح ذكر قالت اعلنت اضافت اكدت صرحت اوضحت ذكرت يقول تقول "
-        "اشار اشارت دعا دعت طالب طالبت".split(),
+        _words("""
+قال اعلن اضاف اكد صرح اوضح ذكر قالت اعلنت اضافت اكدت صرحت اوضحت ذكرت يقول تقول
+اشار اشارت دعا دعت طالب طالبت
+"""),
         "SAY",
     ),
 }
@@ -67,13 +82,15 @@ class StemStats:
 StatsTable = Mapping[str, StemStats]
 
 
-def count_stats(sentences: Iterable[tuple[list[str], list[str]]]) -> dict[str, StemStats]:
+def count_stats(
+    sentences: Iterable[tuple[list[str], list[str]]],
+) -> dict[str, StemStats]:
     """Label counts per stem, and per stem bigram ("prev stem") seen at least twice."""
     totals: Counter[str] = Counter()
     outside: Counter[str] = Counter()
     typed: dict[str, list[int]] = {}
     for stems, labels in sentences:
-        keys = [*stems, *(f"{a} {b}" for a, b in zip(stems, stems[1:]))]
+        keys = [*stems, *(f"{a} {b}" for a, b in pairwise(stems))]
         for key, label in zip(keys, [*labels, *labels[1:]]):
             totals[key] += 1
             if label == "O":
@@ -103,7 +120,9 @@ def entity_names(
 
 
 def _frequency_bucket(n: int) -> str:
-    return "0" if n == 0 else "1" if n == 1 else "2" if n < 5 else "5" if n < 20 else "20"
+    return (
+        "0" if n == 0 else "1" if n == 1 else "2" if n < 5 else "5" if n < 20 else "20"
+    )
 
 
 def stats_features(stats: StemStats | None, prefix: str = "") -> list[str]:
@@ -191,9 +210,11 @@ class FeatureExtractor:
     def _make_info(self, word: str) -> WordInfo:
         norm = normalize(word)
         stem = strip_proclitics(norm, self.known)
-        bare = stem[2:] if stem.startswith("ال") else stem
+        bare = stem.removeprefix("ال")
         gaz_types = self.gazetteer.types_of(stem) | self.gazetteer.types_of(norm)
-        person_token = stem in self.gazetteer.person_tokens or bare in self.gazetteer.person_tokens
+        person_token = (
+            stem in self.gazetteer.person_tokens or bare in self.gazetteer.person_tokens
+        )
         trigger = trigger_class(norm)
         kind = shape(norm)
         near = [f"w={norm}", f"s={stem}", f"sh={kind}"]
@@ -204,13 +225,18 @@ class FeatureExtractor:
             near.append(f"tr={trigger}")
         stats = stats_features(self.stats.get(stem))
         near += stats
-        own = [*near, f"al={stem.startswith('ال')}", f"cl={norm[: len(norm) - len(stem)]}"]
+        own = [
+            *near,
+            f"al={stem.startswith('ال')}",
+            f"cl={norm[: len(norm) - len(stem)]}",
+        ]
         own.append(f"len={min(len(bare), 8)}")
         if kind == "AR":
             own += _affixes(stem)
         far = [f"s={stem}", *(f for f in near if f[:2] in ("gz", "tr", "tt", "pt"))]
         context = tuple(
-            _context_features(offset, near if abs(offset) == 1 else far) for offset in _OFFSETS
+            _context_features(offset, near if abs(offset) == 1 else far)
+            for offset in _OFFSETS
         )
         return WordInfo(norm, stem, trigger, person_token, tuple(own), context)
 
@@ -229,7 +255,13 @@ class FeatureExtractor:
         rows = []
         for i, info in enumerate(infos):
             gazetteer_tag, entity_tag = gaz[i].split("/")
-            feats = ["bias", *info.own, f"gm={gazetteer_tag}", f"em={entity_tag}", *doc_cues[i]]
+            feats = [
+                "bias",
+                *info.own,
+                f"gm={gazetteer_tag}",
+                f"em={entity_tag}",
+                *doc_cues[i],
+            ]
             for slot, offset in enumerate(_OFFSETS):
                 j = i + offset
                 if 0 <= j < n:
@@ -240,10 +272,14 @@ class FeatureExtractor:
                     feats.append("BOS" if offset < 0 else "EOS")
             if i > 0:
                 feats.append(f"sb-={infos[i - 1].stem}|{info.stem}")
-                feats.extend(self._pair_features(f"{infos[i - 1].stem} {info.stem}", "b-"))
+                feats.extend(
+                    self._pair_features(f"{infos[i - 1].stem} {info.stem}", "b-")
+                )
             if i + 1 < n:
                 feats.append(f"sb+={info.stem}|{infos[i + 1].stem}")
-                feats.extend(self._pair_features(f"{info.stem} {infos[i + 1].stem}", "b+"))
+                feats.extend(
+                    self._pair_features(f"{info.stem} {infos[i + 1].stem}", "b+")
+                )
             rows.append(feats)
         return rows
 
@@ -288,7 +324,11 @@ class FeatureExtractor:
         gaz = [self.gazetteer_tags(sentence) for sentence in infos]
         cues = [self._cues(sentence, tags) for sentence, tags in zip(infos, gaz)]
         keyed = [
-            [(info.stem, cue) for info, cue in zip(sentence, sentence_cues) if len(info.stem) > 2]
+            [
+                (info.stem, cue)
+                for info, cue in zip(sentence, sentence_cues)
+                if len(info.stem) > 2
+            ]
             for sentence, sentence_cues in zip(infos, cues)
         ]
         window: dict[str, Counter[str]] = {}

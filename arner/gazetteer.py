@@ -69,7 +69,9 @@ def _arabnamer() -> Iterator[tuple[str, str]]:
     """Arabic renderings of personal names from the arabnamer dictionary (CC BY 4.0)."""
     from importlib.resources import files
 
-    data = json.loads(files("arabnamer").joinpath("data/dict_FINAL.json").read_text("utf-8"))
+    data = json.loads(
+        files("arabnamer").joinpath("data/dict_FINAL.json").read_text("utf-8")
+    )
     for arabic in data.values():
         for token in arabic.split():
             yield "PTOK", token
@@ -86,13 +88,17 @@ def compile_entries(raw: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def build_gazetteer(
-    out_path: str | Path, anergazet_dir: str | Path | None = None, min_population: int = 15000
+    out_path: str | Path,
+    anergazet_dir: str | Path | None = None,
+    min_population: int = 15000,
 ) -> dict[str, int]:
     """Compile ANERGazet + GeoNames cities + arabnamer tokens into `out_path`.
 
     Returns the number of entries per type.
     """
-    directory = Path(anergazet_dir) if anergazet_dir is not None else DEFAULT_ANERGAZET_DIR
+    directory = (
+        Path(anergazet_dir) if anergazet_dir is not None else DEFAULT_ANERGAZET_DIR
+    )
     raw = [*_anergazet(directory), *_geonames(min_population), *_arabnamer()]
     entries = compile_entries(raw)
     write_entries(out_path, entries)
@@ -108,7 +114,9 @@ def load_gazetteer(path: str | Path) -> Gazetteer:
 
 
 def write_entries(path: str | Path, entries: Iterable[tuple[str, str]]) -> None:
-    Path(path).write_text("".join(f"{kind}\t{name}\n" for kind, name in entries), "utf-8")
+    Path(path).write_text(
+        "".join(f"{kind}\t{name}\n" for kind, name in entries), "utf-8"
+    )
 
 
 def from_entries(pairs: Iterable[tuple[str, str]]) -> Gazetteer:

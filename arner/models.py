@@ -33,6 +33,15 @@ class ModelInfo:
     def label(self) -> str:
         return self.name if self.name in (BUILTIN, ARABERT) else str(self.path)
 
+    @property
+    def f1(self) -> float | None:
+        """Micro F1 on the ANERcorp test split, as measured when the model was built."""
+        return self.meta.get("scores", {}).get("anercorp_test", {}).get("micro avg", {}).get("f1-score")
+
+    @property
+    def words_per_second(self) -> float | None:
+        return self.meta.get("scores", {}).get("words_per_second")
+
 
 def _read_meta(path: Path) -> dict:
     try:

