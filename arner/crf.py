@@ -29,6 +29,7 @@ from arner.features import (
     count_stats,
     entity_names,
 )
+from arner.evaluate import Score, canonical_tag, score
 from arner.gazetteer import Gazetteer, from_entries, load_gazetteer, write_entries
 from arner.normalize import normalize, strip_proclitics
 
@@ -96,6 +97,12 @@ def _read_stats(path: Path) -> dict[str, StemStats]:
     return stats
 
 
+def known_words(folder: Path = BUILTIN_DIR) -> frozenset[str]:
+    """Normalized names a model folder knows (gazetteer and training entities)."""
+    entity_words = (folder / ENTITY_WORDS_FILE).read_text(encoding="utf-8").split()
+    return load_gazetteer(folder / GAZETTEER_FILE).words() | frozenset(entity_words)
+
+
 class CRFModel:
     """A trained CRF with the resources its features need."""
 
@@ -159,12 +166,6 @@ class CRFModel:
             json.dumps(self.meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
 
-    def entity_key(self, text: str) -> str:
-        """Like `arner.normalize.entity_key`, also stripping clitics before known names."""
-        words = normalize(text).split()
-        if words:
-            words[0] = strip_proclitics(words[0], self.known_words)
-        return " ".join(words)
 
     def predict(self, sentences: list[list[str]]) -> list[list[tuple[str, float]]]:
         """(BIO label, marginal probability) per word of consecutive sentences."""
@@ -328,7 +329,7 @@ def train(
     gazetteer_path = Path(opts.pop("gazetteer", None) or BUILTIN_DIR / GAZETTEER_FILE)
     model_path = Path(opts.pop("model_path", None) or _temporary_model_path())
     model_path.parent.mkdir(parents=True, exist_ok=True)
-    labels = [[_canonical_tag(tag) for tag in tags] for tags in train_labels]
+    labels = [[canonical_tag(tag) for tag in tags] for tags in train_labels]
     window = int(opts["window"])
 
     started = time.perf_counter()
@@ -433,30 +434,12 @@ def measure(model_dir: str | Path, test_sets: dict[str, str | Path]) -> dict:
 def evaluate(
     model: CRFModel, sentences: list[list[str]], labels: list[list[str]]
 ) -> dict:
-    """seqeval micro precision/recall/f1, and per entity type (AQMAR PER/MIS mapped)."""
-    from seqeval.metrics import classification_report
-
+    """seqeval micro precision/recall/f1, and per entity type."""
     predicted = [[label for label, _ in sent] for sent in model.predict(sentences)]
-    gold = [[_canonical_tag(t) for t in sent] for sent in labels]
-    report = classification_report(gold, predicted, output_dict=True, zero_division=0)
+    rows = {row.type: row for row in score(labels, predicted)}
+    micro = rows.pop("micro avg")
 
-    def prf(row: dict) -> dict[str, float]:
-        return {key: round(float(row[name]), 4) for key, name in _REPORT_KEYS}
+    def prf(row: Score) -> dict[str, float]:
+        return {"precision": row.precision, "recall": row.recall, "f1": row.f1}
 
-    scores: dict = prf(report["micro avg"])
-    scores["per_type"] = {
-        kind: prf(report[kind]) for kind in ENTITY_TYPES if kind in report
-    }
-    return scores
-
-
-_REPORT_KEYS = (("precision", "precision"), ("recall", "recall"), ("f1", "f1-score"))
-_TAG_ALIASES = {"PER": "PERS", "MIS": "MISC"}
-
-
-def _canonical_tag(tag: str) -> str:
-    """Map AQMAR's PER/MIS spellings onto the model's PERS/MISC."""
-    if tag == "O" or "-" not in tag:
-        return tag
-    prefix, kind = tag.split("-", 1)
-    return f"{prefix}-{_TAG_ALIASES.get(kind, kind)}"
+    return {**prf(micro), "per_type": {kind: prf(rows[kind]) for kind in ENTITY_TYPES if kind in rows}}

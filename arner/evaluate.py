@@ -14,10 +14,20 @@ class Score:
     support: int
 
 
+_TAG_ALIASES = {"PER": "PERS", "MIS": "MISC"}
+
+
+def canonical_tag(tag: str) -> str:
+    """Map other corpora's spellings (AQMAR's PER, MIS) onto PERS/MISC."""
+    prefix, dash, kind = tag.partition("-")
+    return f"{prefix}-{_TAG_ALIASES.get(kind, kind)}" if dash else tag
+
+
 def score(gold: list[list[str]], predicted: list[list[str]]) -> list[Score]:
-    """One Score per entity type found in the gold labels, then `micro avg`."""
+    """One Score per entity type found in the labels, then `micro avg`."""
     from seqeval.metrics import classification_report
 
+    gold = [[canonical_tag(tag) for tag in sentence] for sentence in gold]
     report = classification_report(gold, predicted, output_dict=True, zero_division=0)
     return [
         Score(name, round(row["precision"], 4), round(row["recall"], 4), round(row["f1-score"], 4), int(row["support"]))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Union
 
 from . import models, segment
+from .crf import known_words
 from .errors import InputError
 from .lexicon import SHIPPED, Lexicon
 from .segment import Sentence
@@ -74,6 +75,7 @@ class Extractor:
         )
         self.types = frozenset(types)
         self.lexicon = Lexicon.load([SHIPPED, *names])
+        self.known = getattr(self.recognizer, "known_words", None) or known_words()
         self.window = window
 
     def extract(self, text: str) -> list[Entity]:
@@ -112,7 +114,7 @@ class Extractor:
     def _result(self, item: _Pending, predicted: list[tuple[str, float]]) -> SentenceResult:
         labels = [self._keep(label) for label, _ in predicted]
         probs = [prob for _, prob in predicted]
-        entities = sentence_entities(item.sentence, labels, probs)
+        entities = sentence_entities(item.sentence, labels, probs, self.known)
         return SentenceResult(item.document, item.sentence, labels, entities)
 
 

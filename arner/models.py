@@ -36,7 +36,7 @@ class ModelInfo:
     @property
     def f1(self) -> float | None:
         """Micro F1 on the ANERcorp test split, as measured when the model was built."""
-        return self.meta.get("scores", {}).get("anercorp_test", {}).get("micro avg", {}).get("f1-score")
+        return self.meta.get("scores", {}).get("anercorp_test", {}).get("f1")
 
     @property
     def words_per_second(self) -> float | None:

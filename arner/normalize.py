@@ -84,9 +84,18 @@ def strip_proclitics(word: str, known: Container[str] | None = None) -> str:
 
 
 def entity_key(text: str, known: Container[str] | None = None) -> str:
-    """Normalized key under which mentions of the same entity are counted once."""
+    """Normalized key under which mentions of the same entity are counted once.
+
+    Beyond `strip_proclitics`, a conjunction is dropped before a known name even
+    when the joined form is known too ("ولبنان" counts as "لبنان").
+    """
     words = normalize(text).split()
     if not words:
         return ""
-    words[0] = strip_proclitics(words[0], known)
+    first = strip_proclitics(words[0], known)
+    if known is not None and first == words[0] and first[:1] in _CONJUNCTIONS:
+        rest = strip_proclitics(first[1:], known)
+        if len(rest) >= _MIN_REST and rest in known:
+            first = rest
+    words[0] = first
     return " ".join(words)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Sequence
+from typing import Container, Sequence
 
 from .normalize import entity_key
 from .segment import Sentence
@@ -58,14 +58,19 @@ def sentence_entities(
     sentence: Sentence,
     labels: Sequence[str],
     probs: Sequence[float],
+    known: Container[str] | None = None,
 ) -> list[Entity]:
-    """Entities of one sentence given one label and its probability per word."""
+    """Entities of one sentence given one label and its probability per word.
+
+    `known` (normalized names) lets the normalized form drop a bare proclitic
+    before a known name: "وبغداد" counts as "بغداد".
+    """
     entities = []
     for kind, first, last in bio_spans(labels):
         start, end = sentence.words[first].start, sentence.words[last - 1].end
         text = sentence.slice(start, end)
         score = sum(probs[first:last]) / (last - first)
         entities.append(
-            Entity(text, kind, start, end, sentence.line, sentence.index, round(score, 4), entity_key(text))
+            Entity(text, kind, start, end, sentence.line, sentence.index, round(score, 4), entity_key(text, known))
         )
     return entities

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-ARTICLE = ("زار الكاظمي بغداد وعين الأسد. " * 100 + "\n") * 5
+ARTICLE = ("زار الكاظمي بغداد والبصرة أمس. " * 100 + "\n") * 5
 
 
 def arner(*args, **kwargs):

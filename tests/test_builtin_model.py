@@ -1,0 +1,68 @@
+"""The committed built-in model: scores on ANERcorp, training, listing."""
+
+import json
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from arner import models
+from arner.cli import cli
+from conftest import SHARED
+
+ANERCORP_TEST = SHARED / "data" / "anercorp" / "test.txt"
+# The F1 measured when the model was committed (see README), minus one point.
+FLOOR = 0.695
+
+needs_anercorp = pytest.mark.skipif(not ANERCORP_TEST.exists(), reason="../shared/data is not beside this checkout")
+
+
+def micro_f1(*args):
+    result = CliRunner().invoke(cli, ["evaluate", str(ANERCORP_TEST), "-f", "json", "-q", *args])
+    assert result.exit_code == 0, result.stderr
+    scores = {row["type"]: row for row in json.loads(result.stdout)["scores"]}
+    return scores["micro avg"]["f1"]
+
+
+@needs_anercorp
+def test_builtin_model_keeps_its_anercorp_f1():
+    assert micro_f1("-m", "builtin") >= FLOOR
+
+
+@needs_anercorp
+def test_plain_text_through_extract_scores_the_same():
+    assert abs(micro_f1("-m", "builtin", "--as-text") - micro_f1("-m", "builtin")) <= 0.005
+
+
+def test_builtin_model_loads_fast_and_labels():
+    start = time.perf_counter()
+    model = models.load(models.resolve("builtin"))
+    assert time.perf_counter() - start < 10  # generous: the budget (2 s) is checked in bench/
+    (labelled,) = model.predict([["قال", "الرئيس", "المصري", "حسني", "مبارك", "في", "القاهرة"]])
+    assert [label for label, _ in labelled][-1] == "B-LOC"
+    assert model.predict([]) == [] and model.predict([[]]) == [[]]
+
+
+def test_models_lists_the_builtin_model():
+    result = CliRunner().invoke(cli, ["models"], env={"COLUMNS": "200"})
+    rows = [line.split() for line in result.stdout.splitlines()]
+    builtin = next(row for row in rows if row and row[0] == "builtin")
+    assert builtin[1] == "CRF" and float(builtin[3]) >= FLOOR
+    assert any(row[:2] == ["arabert", "BERT"] and "download`" in " ".join(row) for row in rows if row)
+
+
+def test_train_a_model_and_use_it(tmp_path):
+    sentences = [
+        [("زار", "O"), ("الرئيس", "O"), ("سامي", "B-PERS"), ("مدينة", "O"), ("البصرة", "B-LOC"), (".", "O")],
+        [("وقالت", "O"), ("وزارة", "B-ORG"), ("النفط", "I-ORG"), ("إن", "O"), ("سامي", "B-PERS"), ("وصل", "O")],
+        [("غادر", "O"), ("رامي", "B-PERS"), ("إلى", "O"), ("البصرة", "B-LOC"), ("أمس", "O")],
+    ] * 12
+    train = tmp_path / "train.conll"
+    train.write_text("\n\n".join("\n".join(f"{w} {t}" for w, t in s) for s in sentences) + "\n", encoding="utf-8")
+    out = tmp_path / "model"
+    result = CliRunner().invoke(cli, ["train", str(train), "--dev", str(train), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"arner: model written to {out}, dev F1 ")
+    extracted = CliRunner().invoke(cli, ["extract", "-m", str(out), "-f", "jsonl", "-q"], input="غادر رامي إلى البصرة")
+    found = [(e["text"], e["type"]) for e in map(json.loads, extracted.stdout.splitlines())]
+    assert found == [("رامي", "PERS"), ("البصرة", "LOC")]
