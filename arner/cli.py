@@ -274,14 +274,28 @@ def evaluate(gold, fmt, as_text, **options):
         Console(file=stdout).print(render.scores_table(scores, str(gold)))
 
 
+def parse_tests(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, Path]:
+    tests = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not name or not Path(path).is_file():
+            raise click.BadParameter(f"{value!r}: expected NAME=FILE with an existing CoNLL file")
+        tests[name] = Path(path)
+    return tests
+
+
 @cli.command()
 @click.argument("train_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dev", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Held-out CoNLL file to report.")
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write the model into.")
+@click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Compiled gazetteer to use (default: the built-in model's).")
+@click.option("--test", "tests", metavar="NAME=FILE", multiple=True, callback=parse_tests,
+              help="Score the trained model on this CoNLL file and record it in meta.json. Repeatable.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
 @translate_errors
-def train(train_file, dev, output_dir, quiet):
+def train(train_file, dev, output_dir, gazetteer, tests, quiet):
     """Train a model of the built-in kind (CRF) on your own CoNLL data.
 
     \b
@@ -289,13 +303,18 @@ def train(train_file, dev, output_dir, quiet):
         arner train my-train.conll --dev my-dev.conll -o my-model/
         arner extract --model my-model/ texts/
     """
-    from .crf import train_from_files
+    from .crf import measure, train_from_files
 
     console = err_console()
     if not quiet:
         console.print(f"arner: training on {escape(str(train_file))}...")
-    meta = train_from_files(train_file, dev, output_dir)
+    try:
+        meta = train_from_files(train_file, dev, output_dir, gazetteer=gazetteer)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="TRAIN_FILE") from None
+    if tests:
+        meta = measure(output_dir, tests)
     if not quiet:
-        dev_f1 = meta.get("scores", {}).get("dev", {}).get("f1")
-        note = f", dev F1 {dev_f1:.3f}" if dev_f1 is not None else ""
-        console.print(f"arner: model written to {escape(str(output_dir))}{note}")
+        scores = meta.get("scores", {})
+        notes = [f"{name} F1 {scores[name]['f1']:.3f}" for name in ("dev", *tests) if name in scores]
+        console.print(f"arner: model written to {escape(str(output_dir))}" + "".join(f", {n}" for n in notes))

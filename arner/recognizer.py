@@ -23,8 +23,6 @@ Labelled = list[tuple[str, float]]
 
 # CAMeL cuts segments at max_seq_length=256, i.e. 254 pieces plus [CLS]/[SEP].
 WINDOW = 254
-# Pieces of context at least on each side of a cut in a long sentence.
-MIN_CONTEXT = 8
 _LABEL = re.compile(r"O|[BI]-(PERS|LOC|ORG|MISC)")
 
 
@@ -95,13 +93,13 @@ class BertRecognizer:
         """Cut a sentence into model windows whose cores share out its pieces evenly.
 
         A sentence that fits is one window. A longer one gets as many windows as
-        leave MIN_CONTEXT pieces of context on each side of every core (about as
-        many as CAMeL's hard cuts, so no slower); the room a core leaves is
-        filled with context, half before it and the rest after.
+        CAMeL's hard cuts would make (so it is no slower), and the room each
+        core leaves is filled with context, half before it and the rest after:
+        words near a cut are labelled seeing words on both sides.
         """
         pieces = [self._word_pieces(word)[:WINDOW] for word in words]
         total = sum(map(len, pieces))
-        target = ceil(total / ceil(total / (WINDOW - 2 * MIN_CONTEXT))) if total > WINDOW else WINDOW
+        target = ceil(total / ceil(total / WINDOW)) if total else WINDOW
         segments = []
         start = 0
         while start < len(words):
