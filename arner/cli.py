@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from .errors import EXIT_INTERRUPTED, EXIT_SKIPPED, ArnerError
+from .labels import TYPES
 
-TYPES = ("PERS", "LOC", "ORG", "MISC")
 FORMATS = ("table", "json", "jsonl", "tsv", "conll")
 
 

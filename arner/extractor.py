@@ -15,10 +15,11 @@ from typing import Iterable, Iterator, Union
 from . import models, segment
 from .crf import known_words
 from .errors import InputError
+from .labels import TYPES
 from .lexicon import SHIPPED, Lexicon
 from .segment import Sentence
 from .sources import Document, Skipped, text_document
-from .spans import TYPES, Entity, sentence_entities
+from .spans import Entity, sentence_entities
 
 
 @dataclass

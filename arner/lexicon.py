@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ArnerError
+from .labels import TYPES
 from .normalize import normalize, strip_proclitics
 
 SHIPPED = Path(__file__).parent / "data" / "names.tsv"
-TYPES = ("PERS", "LOC", "ORG", "MISC")
 FACILITIES = frozenset(
     normalize(word) for word in ("مطار", "ميناء", "قاعدة", "معبر", "مخيم", "سجن", "سد", "جسر", "مرفأ", "منفذ")
 )

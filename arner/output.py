@@ -18,7 +18,6 @@ from typing import TextIO
 from .extractor import DocumentDone, SentenceResult
 from .spans import Entity
 
-FORMATS = ("table", "json", "jsonl", "tsv", "conll")
 TSV_COLUMNS = ("source", "start", "end", "type", "text", "line", "sentence", "score", "normalized")
 
 

@@ -10,20 +10,19 @@ labels after them; camel_tools issue #105).
 
 from __future__ import annotations
 
-import re
-from math import ceil
 from dataclasses import dataclass
+from math import ceil
 from pathlib import Path
 from typing import Protocol
 
 from . import camel
 from .errors import ModelError
+from .labels import LABEL
 
 Labelled = list[tuple[str, float]]
 
 # CAMeL cuts segments at max_seq_length=256, i.e. 254 pieces plus [CLS]/[SEP].
 WINDOW = 254
-_LABEL = re.compile(r"O|[BI]-(PERS|LOC|ORG|MISC)")
 
 
 class Recognizer(Protocol):
@@ -40,7 +39,7 @@ class _Segment:
 
 
 def check_labels(labels: list[str], where: str) -> None:
-    bad = [label for label in labels if not _LABEL.fullmatch(label)]
+    bad = [label for label in labels if not LABEL.fullmatch(label)]
     if bad:
         raise ModelError(
             f"{where} has labels arner cannot use: {', '.join(bad[:5])}",

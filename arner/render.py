@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .extractor import DocumentDone
-from .output import Summary, SummaryRow, PerDocumentWriter
+from .output import PerDocumentWriter, Summary, SummaryRow
 from .spans import Entity
 
 COLOURS = {"PERS": "magenta", "LOC": "green", "ORG": "cyan", "MISC": "yellow"}

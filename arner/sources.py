@@ -63,9 +63,6 @@ class Document:
                     return
                 consumed += len(raw)
 
-    def text(self) -> str:
-        return "".join(self.chunks())
-
 
 @dataclass(frozen=True)
 class Skipped:

@@ -8,8 +8,6 @@ from typing import Container, Sequence
 from .normalize import entity_key
 from .segment import Sentence
 
-TYPES = ("PERS", "LOC", "ORG", "MISC")
-
 
 @dataclass(frozen=True)
 class Entity:
