@@ -192,10 +192,15 @@ class Summary(Writer):
             self.forms[key][entity.text] += 1
             self.sources[key].add(result.document.source)
 
+    def _shown(self, kind: str, key: str) -> str:
+        """The most frequent surface form; on a tie the shortest (usually without a clitic)."""
+        forms = self.forms[(kind, key)]
+        return min(forms, key=lambda form: (-forms[form], len(form), form))
+
     def rows(self) -> list[SummaryRow]:
         """Most frequent first; ties by type, then by name."""
         rows = [
-            SummaryRow(kind, key, self.forms[(kind, key)].most_common(1)[0][0], count, len(self.sources[(kind, key)]))
+            SummaryRow(kind, key, self._shown(kind, key), count, len(self.sources[(kind, key)]))
             for (kind, key), count in self.counts.items()
         ]
         rows.sort(key=lambda row: (-row.count, row.type, row.normalized))
