@@ -197,3 +197,9 @@ def test_version_comes_from_package_metadata():
     from importlib.metadata import version
 
     assert run("--version").stdout == f"cli, version {version('arner')}\n"
+
+
+def test_summary_shows_the_plainest_of_equally_frequent_forms(tmp_path, bert_ipers):
+    (tmp_path / "a.txt").write_text("والرياض\nالرياض\nالرّياض", encoding="utf-8")
+    result = run("extract", "-m", str(bert_ipers), "--summary", "-f", "tsv", "-q", str(tmp_path))
+    assert result.stdout.splitlines() == ["type\tnormalized\ttext\tcount\tdocuments", "PERS\tالرياض\tالرياض\t3\t1"]
