@@ -9,6 +9,7 @@ Results come out in input order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
@@ -77,6 +78,7 @@ class Extractor:
         self.types = frozenset(types)
         self.lexicon = Lexicon.load([SHIPPED, *names])
         self.known = getattr(self.recognizer, "known_words", None) or known_words()
+        self.per_document = self.info.kind == "crf"
         self.window = window
 
     def extract(self, text: str) -> list[Entity]:
@@ -102,8 +104,8 @@ class Extractor:
             window = _take_window(pending, self.window)
             if not window:
                 return
-            sentences = [item.sentence for item in window if isinstance(item, _Pending) and item.sentence]
-            predicted = iter(self.recognizer.predict([s.texts for s in sentences]))
+            labelled = [item for item in window if isinstance(item, _Pending) and item.sentence]
+            predicted = iter(self._predict(labelled))
             for item in window:
                 if isinstance(item, Skipped):
                     yield item
@@ -111,6 +113,16 @@ class Extractor:
                     yield self._result(item, self.lexicon.apply(item.sentence.texts, next(predicted)))
                 else:
                     yield DocumentDone(item.document, item.error)
+
+    def _predict(self, items: list[_Pending]) -> list[list[tuple[str, float]]]:
+        if not self.per_document:
+            return self.recognizer.predict([item.sentence.texts for item in items])
+        # The CRF reads evidence from nearby sentences: keep it within one document.
+        return [
+            labelled
+            for _, group in groupby(items, key=lambda item: id(item.document))
+            for labelled in self.recognizer.predict([item.sentence.texts for item in group])
+        ]
 
     def _result(self, item: _Pending, predicted: list[tuple[str, float]]) -> SentenceResult:
         labels = [self._keep(label) for label, _ in predicted]

@@ -5,10 +5,10 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from conftest import SHARED
 
 from arner import models
 from arner.cli import cli
-from conftest import SHARED
 
 ANERCORP_TEST = SHARED / "data" / "anercorp" / "test.txt"
 # The F1 measured when the model was committed (see README), minus one point.
@@ -66,3 +66,20 @@ def test_train_a_model_and_use_it(tmp_path):
     extracted = CliRunner().invoke(cli, ["extract", "-m", str(out), "-f", "jsonl", "-q"], input="غادر رامي إلى البصرة")
     found = [(e["text"], e["type"]) for e in map(json.loads, extracted.stdout.splitlines())]
     assert found == [("رامي", "PERS"), ("البصرة", "LOC")]
+
+
+def test_documents_are_labelled_independently_of_their_neighbours():
+    from pathlib import Path
+
+    from arner import Extractor
+    from arner.extractor import SentenceResult
+    from arner.runner import Report, documents
+
+    extractor = Extractor("builtin")
+    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    together = {}
+    for event in extractor.stream(documents([str(sample)], "*.txt", None, None, None, Report())):
+        if isinstance(event, SentenceResult):
+            together.setdefault(event.document.source, []).extend(event.entities)
+    for source, entities in together.items():
+        assert extractor.extract(Path(source).read_text(encoding="utf-8")) == entities, source
