@@ -2,13 +2,16 @@
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import SHARED
 
-from arner import models
+from arner import Extractor, models
 from arner.cli import cli
+from arner.extractor import SentenceResult
+from arner.runner import Report, documents
 
 ANERCORP_TEST = SHARED / "data" / "anercorp" / "test.txt"
 # The F1 measured when the model was committed (see README), minus one point.
@@ -69,12 +72,6 @@ def test_train_a_model_and_use_it(tmp_path):
 
 
 def test_documents_are_labelled_independently_of_their_neighbours():
-    from pathlib import Path
-
-    from arner import Extractor
-    from arner.extractor import SentenceResult
-    from arner.runner import Report, documents
-
     extractor = Extractor("builtin")
     sample = Path(__file__).resolve().parents[1] / "sample_data"
     together = {}
