@@ -71,6 +71,13 @@ class BertRecognizer:
         self.labels = [ner.labels_map[i] for i in range(len(ner.labels_map))]
         check_labels(self.labels, f"the model in {path}")
         self.tokenizer = ner.tokenizer
+        if not ner.model.config.vocab_size / 2 <= len(self.tokenizer) <= ner.model.config.vocab_size:
+            # Without its vocabulary a tokenizer still loads, and maps every word to [UNK];
+            # some models pad their embeddings, so only a gross mismatch is an error.
+            raise ModelError(
+                f"the tokenizer in {path} has {len(self.tokenizer)} word pieces, the model {ner.model.config.vocab_size}",
+                "the folder needs the vocab.txt (or tokenizer.json) the model was trained with",
+            )
         self.device = torch.device("cuda" if use_cuda else "cpu")
         model = ner.model.eval().to(self.device)
         if quantize and not use_cuda:

@@ -1,0 +1,81 @@
+"""Broken models and arbitrary text: one clear error, or correct output, never a traceback."""
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from arner import Extractor
+from arner.cli import cli
+from arner.extractor import SentenceResult
+from arner.sources import text_document
+from test_segment import CHARS
+
+
+def extract(model, text="زار الكاظمي بغداد"):
+    return CliRunner().invoke(cli, ["extract", "-m", str(model), "-f", "jsonl"], input=text)
+
+
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        ("weights", "Error: cannot load the BERT model in "),
+        ("config", "Error: cannot load the BERT model in "),
+        ("vocab", "Error: the tokenizer in "),
+    ],
+)
+def test_broken_bert_folder_is_one_error(tmp_path, bert_loc, breakage, message):
+    model = tmp_path / "model"
+    shutil.copytree(bert_loc, model)
+    if breakage == "weights":
+        (model / "model.safetensors").unlink()
+    elif breakage == "config":
+        (model / "config.json").write_text("{not json", encoding="utf-8")
+    else:
+        for tokenizer_file in ("vocab.txt", "tokenizer.json"):
+            (model / tokenizer_file).unlink(missing_ok=True)
+    result = extract(model)
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.splitlines()[-1].startswith(message)
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("breakage", ["missing stats", "corrupt weights"])
+def test_broken_crf_folder_is_one_error(tmp_path, breakage):
+    from arner.models import BUILTIN_PATH
+
+    model = tmp_path / "crf"
+    shutil.copytree(BUILTIN_PATH, model)
+    if breakage == "missing stats":
+        (model / "stats.tsv").unlink()
+    else:
+        (model / "model.crfsuite").write_bytes(b"garbage")
+    result = extract(model)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1].startswith(f"Error: cannot load the model in {model}: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_folder_that_is_no_model(tmp_path):
+    result = extract(tmp_path)
+    assert result.exit_code == 1
+    assert "is not a model folder" in result.stderr.splitlines()[-1]
+
+
+@pytest.fixture(scope="module", params=["builtin", "bert"])
+def extractor(request, bert_random):
+    return Extractor("builtin" if request.param == "builtin" else str(bert_random))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(CHARS, max_size=300).map("".join))
+def test_any_text_every_word_labelled_once_offsets_exact(extractor, text):
+    results = [e for e in extractor.stream([text_document(text)]) if isinstance(e, SentenceResult)]
+    for result in results:
+        assert len(result.labels) == len(result.sentence.words)
+        for entity in result.entities:
+            assert text[entity.start : entity.end] == entity.text
+            assert json.loads(json.dumps(entity.to_dict()))["text"] == entity.text
