@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 import pycrfsuite
 
+from arner.evaluate import Score, canonical_tag, score
 from arner.features import (
     ENTITY_TYPES,
     FeatureExtractor,
@@ -29,7 +30,6 @@ from arner.features import (
     count_stats,
     entity_names,
 )
-from arner.evaluate import Score, canonical_tag, score
 from arner.gazetteer import Gazetteer, from_entries, load_gazetteer, write_entries
 from arner.normalize import normalize, strip_proclitics
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import argparse
 import random
-from collections import Counter
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,9 +43,8 @@ def camelbert_shaped(path: Path, words: list[str], vocab_size: int = 30_000) -> 
     words split into about as many pieces as with CAMeLBERT's own vocabulary.
     """
     import torch
-    from transformers import BertConfig, BertForTokenClassification, BertTokenizer
-
     from models_fixture import CAMEL_LABELS
+    from transformers import BertConfig, BertForTokenClassification, BertTokenizer
 
     special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     pieces = dict.fromkeys([*LETTERS, *("##" + ch for ch in LETTERS)])

@@ -7,12 +7,12 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_segment import CHARS
 
 from arner import Extractor
 from arner.cli import cli
 from arner.extractor import SentenceResult
 from arner.sources import text_document
-from test_segment import CHARS
 
 
 def extract(model, text="زار الكاظمي بغداد"):

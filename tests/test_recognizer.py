@@ -1,11 +1,11 @@
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from models_fixture import build_bert
 
 from arner import camel
 from arner.errors import ModelError
 from arner.recognizer import WINDOW, BertRecognizer
-from models_fixture import build_bert
 
 WORDS = ["قال", "الكاظمي", "مطار", "بغداد", "عين", "الأسد", "الحشد", "الشعبي", "،", ".", "في", "2020", "UN"]
 
