@@ -33,7 +33,10 @@ class ModelError(ArnerError):
 
 
 class InputError(ArnerError):
-    """One input cannot be read or decoded; a batch reports it and goes on."""
+    """One input cannot be read or decoded; a batch reports it and goes on.
+
+    The message is the reason alone: the caller knows which input it was.
+    """
 
 
 class OfflineError(ArnerError):

@@ -78,7 +78,7 @@ def documents(
             else:
                 yield open_document(path, source, relpath, encoding)
         except InputError as error:
-            yield Skipped(source, error.message.removeprefix(f"{source}: "))
+            yield Skipped(source, error.message)
 
 
 def run(
@@ -119,7 +119,7 @@ def run(
             elif isinstance(event, DocumentDone):
                 writer.document(event)
                 if event.error is not None:
-                    skip(Skipped(event.document.source, event.error.message.removeprefix(f"{event.document.source}: ")))
+                    skip(Skipped(event.document.source, event.error.message))
                 else:
                     report.read += 1
                 if progress:

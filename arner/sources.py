@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
+import io
 import os
 import sys
 import unicodedata
@@ -54,7 +55,7 @@ class Document:
                     text = decoder.decode(raw, final=not raw)
                 except UnicodeDecodeError as error:
                     raise InputError(
-                        f"{self.source}: not valid {self.encoding} at byte {consumed + error.start}",
+                        f"not valid {self.encoding} at byte {consumed + error.start}",
                         "pass --encoding to force one",
                     ) from None
                 if text:
@@ -75,24 +76,7 @@ class Skipped:
 def text_document(text: str, source: str = "<text>") -> Document:
     """A Document over an in-memory string (the library's entry point)."""
     data = text.encode("utf-8")
-    return Document(source, "utf-8", source, lambda: _BytesStream(data))
-
-
-class _BytesStream:
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._pos = 0
-
-    def read(self, size: int) -> bytes:
-        chunk = self._data[self._pos : self._pos + size]
-        self._pos += len(chunk)
-        return chunk
-
-    def __enter__(self) -> "_BytesStream":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+    return Document(source, "utf-8", source, lambda: io.BytesIO(data))
 
 
 def detect_encoding(sample: bytes) -> tuple[str, str]:
@@ -134,8 +118,8 @@ def open_document(path: Path, source: str, relpath: str, encoding: str | None) -
         with open(path, "rb") as stream:
             sample = stream.read(SAMPLE_BYTES)
     except OSError as error:
-        raise InputError(f"{source}: {error.strerror or error}") from None
-    name, codec = _choose_encoding(sample, source, encoding)
+        raise InputError(error.strerror or str(error)) from None
+    name, codec = _choose_encoding(sample, encoding)
     return Document(source, name, relpath, lambda: open(path, "rb"), codec)
 
 
@@ -143,7 +127,7 @@ def stdin_document(encoding: str | None, stream: BinaryIO | None = None) -> Docu
     """A Document over standard input; the sample read for detection is replayed."""
     stream = stream or sys.stdin.buffer
     sample = stream.read(SAMPLE_BYTES)
-    name, codec = _choose_encoding(sample, STDIN, encoding)
+    name, codec = _choose_encoding(sample, encoding)
     return Document(STDIN, name, "stdin", lambda: _Replay(sample, stream), codec)
 
 
@@ -151,7 +135,7 @@ class _Replay:
     """Reads a sample already taken from a stream, then the rest of the stream."""
 
     def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head = _BytesStream(head)
+        self._head = io.BytesIO(head)
         self._rest = rest
 
     def read(self, size: int) -> bytes:
@@ -161,22 +145,13 @@ class _Replay:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        # Standard input stays open: it is not ours to close.
         return None
 
 
-def _choose_encoding(sample: bytes, source: str, forced: str | None) -> tuple[str, str]:
-    if forced:
-        name, codec = forced, forced
-    else:
-        try:
-            name, codec = detect_encoding(sample)
-        except InputError as error:
-            raise InputError(f"{source}: {error.message}", error.hint) from None
-    text = codecs.getincrementaldecoder(codec)("replace").decode(sample, final=False)
-    try:
-        check_text(text)
-    except InputError as error:
-        raise InputError(f"{source}: {error.message}") from None
+def _choose_encoding(sample: bytes, forced: str | None) -> tuple[str, str]:
+    name, codec = (forced, forced) if forced else detect_encoding(sample)
+    check_text(codecs.getincrementaldecoder(codec)("replace").decode(sample, final=False))
     return name, codec
 
 
