@@ -29,17 +29,13 @@ def _key(word: str, first: bool) -> str:
     return strip_proclitics(word) if first else word
 
 
-def _bare(word: str) -> str:
-    """A normalized first word without a leading و/ف/ب/ل/ك (the list may omit it)."""
-    return word[1:] if word[:1] in "وفبلك" and len(word) > 3 else word
-
-
 @dataclass
 class Lexicon:
     """Known names by their normalized words; the longest match wins."""
 
     names: dict[tuple[str, ...], str]
     longest: int
+    firsts: frozenset[str]  # first words of the names: a proclitic before them is dropped
 
     @classmethod
     def load(cls, paths: list[Path]) -> "Lexicon":
@@ -60,14 +56,14 @@ class Lexicon:
                     )
                 words = name.split()
                 names[tuple(_key(w, i == 0) for i, w in enumerate(words))] = kind
-        return cls(names, max(map(len, names), default=0))
+        return cls(names, max(map(len, names), default=0), frozenset(key[0] for key in names))
 
-    def _match(self, keys: list[str], firsts: list[list[str]], start: int) -> tuple[int, str] | None:
+    def _match(self, keys: list[str], start: int) -> tuple[int, str] | None:
+        first = strip_proclitics(keys[start], self.firsts)
         for length in range(min(self.longest, len(keys) - start), 0, -1):
-            for first in firsts[start]:
-                kind = self.names.get((first, *keys[start + 1 : start + length]))
-                if kind:
-                    return length, kind
+            kind = self.names.get((first, *keys[start + 1 : start + length]))
+            if kind:
+                return length, kind
         return None
 
     def apply(self, words: list[str], labelled: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -75,10 +71,9 @@ class Lexicon:
         out = list(labelled)
         keys = [_key(word, False) for word in words]
         if self.names:
-            firsts = [sorted({strip_proclitics(key), _bare(key)}) for key in keys]
             i = 0
             while i < len(words):
-                found = self._match(keys, firsts, i)
+                found = self._match(keys, i)
                 if not found:
                     i += 1
                     continue
@@ -89,7 +84,7 @@ class Lexicon:
                     out[after] = ("B-" + out[after][0][2:], out[after][1])
                 i = after
         for i in range(len(words) - 1):
-            if out[i][0] == "O" and out[i + 1][0] == "B-LOC" and _bare(strip_proclitics(keys[i])) in FACILITIES:
+            if out[i][0] == "O" and out[i + 1][0] == "B-LOC" and strip_proclitics(keys[i], FACILITIES) in FACILITIES:
                 out[i] = ("B-LOC", out[i][1])
                 out[i + 1] = ("I-LOC", out[i + 1][1])
         return out
