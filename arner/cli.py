@@ -249,7 +249,7 @@ def evaluate(gold, fmt, as_text, **options):
         arner evaluate ../shared/data/anercorp/test.txt --as-text
     """
     from . import evaluate as scoring
-    from .crf import read_conll
+    from .conll import read_conll
 
     try:
         sentences, gold_labels = read_conll(gold)

@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 import pycrfsuite
 
+from arner.conll import read_conll
 from arner.evaluate import Score, canonical_tag, score
 from arner.features import (
     ENTITY_TYPES,
@@ -40,6 +41,7 @@ ENTITY_WORDS_FILE = "entity-words.txt"
 ENTITIES_FILE = "entities.tsv"
 META_FILE = "meta.json"
 BUILTIN_DIR = Path(__file__).resolve().parent / "models" / "builtin"
+KIND = "arner-crf"  # meta.json "kind" of a model folder written by this module
 
 DEFAULT_OPTIONS: dict[str, float | int] = {
     "c1": 0.05,
@@ -49,31 +51,6 @@ DEFAULT_OPTIONS: dict[str, float | int] = {
     "window": 10,
 }
 _TRAINER_OPTIONS = ("c1", "c2", "max_iterations")
-
-
-def read_conll(path: str | Path) -> tuple[list[list[str]], list[list[str]]]:
-    """Read "word TAG" / "word<TAB>TAG" lines; blank lines separate sentences."""
-    sentences: list[list[str]] = []
-    labels: list[list[str]] = []
-    words: list[str] = []
-    tags: list[str] = []
-    text = Path(path).read_text(encoding="utf-8-sig")
-    for number, line in enumerate(text.splitlines(), start=1):
-        parts = line.split()
-        if not parts:
-            if words:
-                sentences.append(words)
-                labels.append(tags)
-                words, tags = [], []
-            continue
-        if len(parts) != 2:
-            raise ValueError(f"{path}:{number}: expected 'word TAG', got {line!r}")
-        words.append(parts[0])
-        tags.append(parts[1])
-    if words:
-        sentences.append(words)
-        labels.append(tags)
-    return sentences, labels
 
 
 def _read_entries(path: Path) -> list[tuple[str, str]]:
@@ -135,8 +112,8 @@ class CRFModel:
     def load(cls, path: str | Path) -> CRFModel:
         folder = Path(path)
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-        if meta.get("kind") != "arner-crf":
-            raise ValueError(f"{folder} does not hold an arner-crf model")
+        if meta.get("kind") != KIND:
+            raise ValueError(f"{folder} does not hold an {KIND} model")
         return cls(
             folder / MODEL_FILE,
             folder / GAZETTEER_FILE,
@@ -357,7 +334,7 @@ def train(
         ([stemmer.stem(w) for w in s], l) for s, l in zip(train_sentences, labels)
     )
     meta = {
-        "kind": "arner-crf",
+        "kind": KIND,
         "version": 1,
         "options": {**opts, "gazetteer": gazetteer_path.name},
         "train_sentences": len(train_sentences),

@@ -10,14 +10,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import camel
+from . import camel, crf
 from .errors import ModelError, ModelNotFound
 from .recognizer import Recognizer
 
 BUILTIN = "builtin"
 ARABERT = "arabert"
-BUILTIN_PATH = Path(__file__).parent / "models" / "builtin"
-CRF_KIND = "arner-crf"
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ def from_path(path: Path, name: str | None = None) -> ModelInfo:
             "pass --model builtin, --model arabert (after `arner download`) or a model folder",
         )
     meta = _read_meta(path)
-    if meta.get("kind") == CRF_KIND:
+    if meta.get("kind") == crf.KIND:
         return ModelInfo(name or str(path), "crf", path, meta)
     if (path / "config.json").is_file():
         return ModelInfo(name or str(path), "bert", path, meta)
@@ -75,7 +73,7 @@ def resolve(spec: str | None) -> ModelInfo:
     if spec is None:
         spec = ARABERT if camel.arabert_installed() else BUILTIN
     if spec == BUILTIN:
-        return from_path(BUILTIN_PATH, BUILTIN)
+        return from_path(crf.BUILTIN_DIR, BUILTIN)
     if spec == ARABERT:
         if not camel.arabert_installed():
             raise ModelNotFound(
@@ -88,7 +86,7 @@ def resolve(spec: str | None) -> ModelInfo:
 
 def available() -> list[ModelInfo]:
     """Models that can run here without naming a path."""
-    found = [from_path(BUILTIN_PATH, BUILTIN)]
+    found = [from_path(crf.BUILTIN_DIR, BUILTIN)]
     if camel.arabert_installed():
         found.insert(0, from_path(camel.arabert_path(), ARABERT))
     return found
@@ -99,10 +97,8 @@ def load(
 ) -> Recognizer:
     """Load a resolved model into a recognizer."""
     if info.kind == "crf":
-        from .crf import CRFModel
-
         try:
-            return CRFModel.load(info.path)
+            return crf.CRFModel.load(info.path)
         except (OSError, ValueError, KeyError) as error:
             raise ModelError(f"cannot load the model in {info.path}: {error}") from None
     from .recognizer import BertRecognizer

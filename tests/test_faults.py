@@ -11,6 +11,7 @@ from test_segment import CHARS
 
 from arner import Extractor
 from arner.cli import cli
+from arner.crf import BUILTIN_DIR
 from arner.extractor import SentenceResult
 from arner.sources import text_document
 
@@ -45,10 +46,8 @@ def test_broken_bert_folder_is_one_error(tmp_path, bert_loc, breakage, message):
 
 @pytest.mark.parametrize("breakage", ["missing stats", "corrupt weights"])
 def test_broken_crf_folder_is_one_error(tmp_path, breakage):
-    from arner.models import BUILTIN_PATH
-
     model = tmp_path / "crf"
-    shutil.copytree(BUILTIN_PATH, model)
+    shutil.copytree(BUILTIN_DIR, model)
     if breakage == "missing stats":
         (model / "stats.tsv").unlink()
     else:
