@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Container, Sequence
 
 from .normalize import entity_key
@@ -28,7 +28,8 @@ class Entity:
     normalized: str
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # Fields are flat: a shallow copy, not asdict()'s recursive deep copy (it runs per entity).
+        return dict(self.__dict__)
 
 
 def bio_spans(labels: Sequence[str]) -> list[tuple[str, int, int]]:
