@@ -42,9 +42,7 @@ def camelbert_shaped(path: Path, words: list[str], vocab_size: int = 30_000) -> 
     The vocabulary holds the corpus's most frequent words and word endings, so
     words split into about as many pieces as with CAMeLBERT's own vocabulary.
     """
-    import torch
-    from models_fixture import CAMEL_LABELS
-    from transformers import BertConfig, BertForTokenClassification, BertTokenizer
+    from models_fixture import build_bert
 
     special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     pieces = dict.fromkeys([*LETTERS, *("##" + ch for ch in LETTERS)])
@@ -57,18 +55,8 @@ def camelbert_shaped(path: Path, words: list[str], vocab_size: int = 30_000) -> 
         if len(pieces) >= vocab_size - len(special):
             break
         pieces.setdefault(piece)
-    ordered = special + list(pieces)
-    path.mkdir(parents=True, exist_ok=True)
-    (path / "vocab.txt").write_text("\n".join(ordered) + "\n", encoding="utf-8")
-    config = BertConfig(
-        vocab_size=len(ordered), hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
-        intermediate_size=3072, id2label=dict(enumerate(CAMEL_LABELS)),
-        label2id={label: i for i, label in enumerate(CAMEL_LABELS)},
-    )
-    torch.manual_seed(0)
-    BertForTokenClassification(config).save_pretrained(path)
-    BertTokenizer(str(path / "vocab.txt")).save_pretrained(path)
-    return path
+    shape = {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072}
+    return build_bert(path, vocab=special + list(pieces), shape=shape)
 
 
 def sentences(words: list[str], length: int, count: int, seed: int) -> list[list[str]]:

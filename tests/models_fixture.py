@@ -9,16 +9,26 @@ _LETTERS = [chr(c) for c in range(0x0621, 0x064B)] + list("abcdefghijklmnopqrstu
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *_LETTERS, *("##" + ch for ch in _LETTERS), *".,،؟!:()\"-"]
 
 
-def build_bert(path: Path, force: str | None = None, seed: int = 0, labels: list[str] = CAMEL_LABELS) -> Path:
-    """Save a 1-layer BERT; `force` makes every word piece get that label."""
+TINY = {"hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 8}
+
+
+def build_bert(
+    path: Path,
+    force: str | None = None,
+    seed: int = 0,
+    labels: list[str] = CAMEL_LABELS,
+    vocab: list[str] = VOCAB,
+    shape: dict = TINY,
+) -> Path:
+    """Save a random BERT token classifier (1 layer by default); `force` makes
+    every word piece get that label."""
     import torch
     from transformers import BertConfig, BertForTokenClassification, BertTokenizer
 
     path.mkdir(parents=True, exist_ok=True)
-    (path / "vocab.txt").write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
+    (path / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
     config = BertConfig(
-        vocab_size=len(VOCAB), hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
-        intermediate_size=8, max_position_embeddings=512,
+        vocab_size=len(vocab), max_position_embeddings=512, **shape,
         id2label=dict(enumerate(labels)), label2id={label: i for i, label in enumerate(labels)},
     )
     torch.manual_seed(seed)
