@@ -18,7 +18,7 @@ def __getattr__(name: str) -> Any:
 
         return Extractor
     if name == "Entity":
-        from .spans import Entity
+        from .types import Entity
 
         return Entity
     if name == "ArnerError":

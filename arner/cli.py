@@ -19,9 +19,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from .errors import EXIT_INTERRUPTED, EXIT_SKIPPED, ArnerError
-from .labels import TYPES
-
-FORMATS = ("table", "json", "jsonl", "tsv", "conll")
+from .output import FORMATS
+from .types import TYPES
 
 
 def err_console() -> Console:
@@ -62,27 +61,28 @@ def model_options(command: Callable) -> Callable:
     """Options shared by every command that runs a model."""
     decorators = [
         click.option(
-            "-m", "--model", envvar="ARNER_MODEL", metavar="NAME|PATH",
-            help="builtin, arabert, or a model folder. Default: arabert if installed, else builtin. [env: ARNER_MODEL]",
+            "-m", "--model", envvar="ARNER_MODEL", show_envvar=True, metavar="NAME|PATH",
+            help="builtin, arabert, or a model folder. Default: arabert if installed, else builtin.",
         ),
         click.option(
             "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", envvar="ARNER_DEVICE",
-            show_default=True, help="Where BERT models run. [env: ARNER_DEVICE]",
+            show_envvar=True, show_default=True, help="Where neural models run.",
         ),
         click.option(
-            "--batch-size", type=click.IntRange(1, 4096), default=32, envvar="ARNER_BATCH_SIZE",
-            show_default=True, help="Sentence pieces per BERT batch. [env: ARNER_BATCH_SIZE]",
+            "--batch-size", type=click.IntRange(1, 4096), default=32, envvar="ARNER_BATCH_SIZE", show_envvar=True,
+            show_default=True, help="Sentences per forward pass of a neural model (the CRF ignores it).",
         ),
         click.option(
-            "--threads", type=click.IntRange(1, 256), envvar="ARNER_THREADS",
-            help="CPU threads for BERT models (default: torch's choice). [env: ARNER_THREADS]",
+            "--threads", type=click.IntRange(1, 256), envvar="ARNER_THREADS", show_envvar=True,
+            help="CPU threads for neural models (default: torch's choice).",
         ),
-        click.option("--quantize", is_flag=True, help="Dynamic int8 BERT on CPU: faster, slightly different labels."),
+        click.option("--quantize", is_flag=True, help="Dynamic int8 linear layers on CPU: faster, slightly different labels."),
         click.option(
             "--names", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
             help="A list of known names (name<TAB>TYPE per line) to label wherever they occur. Repeatable.",
         ),
-        click.option("-q", "--quiet", is_flag=True, envvar="ARNER_QUIET", help="Print nothing on stderr but errors."),
+        click.option("-q", "--quiet", is_flag=True, envvar="ARNER_QUIET", show_envvar=True,
+                     help="Print nothing on stderr but errors."),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -91,18 +91,13 @@ def model_options(command: Callable) -> Callable:
 
 def load_extractor(options: dict, types=TYPES):
     from .extractor import Extractor
+    from .models import Settings
 
-    quiet = options.pop("quiet")
-    extractor = Extractor(types=types, **options)
-    if not quiet:
-        err_console().print(f"arner: using model {escape(describe(extractor.info))}")
+    settings = Settings(options["device"], options["batch_size"], options["quantize"], options["threads"])
+    extractor = Extractor(options["model"], settings=settings, types=types, names=options["names"])
+    if not options["quiet"]:
+        err_console().print(f"arner: using model {escape(extractor.info.describe())}")
     return extractor
-
-
-def describe(info) -> str:
-    f1 = f", ANERcorp test F1 {info.f1:.3f}" if info.f1 is not None else ""
-    kind = "CRF" if info.kind == "crf" else "BERT"
-    return f"{info.label} ({kind}{f1})"
 
 
 def parse_types(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
@@ -140,14 +135,14 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(FORMATS), envvar="ARNER_FORMAT",
-    help="Output format. Default: table at a terminal, jsonl when piped. [env: ARNER_FORMAT]",
+    "-f", "--format", "fmt", type=click.Choice(FORMATS), envvar="ARNER_FORMAT", show_envvar=True,
+    help="Output format. Default: table at a terminal, jsonl when piped.",
 )
-@click.option("--types", metavar="PERS,LOC,...", callback=parse_types, envvar="ARNER_TYPES",
-              help="Only these entity types. [env: ARNER_TYPES]")
+@click.option("--types", metavar="PERS,LOC,...", callback=parse_types, envvar="ARNER_TYPES", show_envvar=True,
+              help="Only these entity types.")
 @click.option("--summary", is_flag=True, help="Count each distinct entity per type across all inputs.")
-@click.option("--glob", "pattern", default="*.txt", envvar="ARNER_GLOB", show_default=True,
-              help="File names to read inside directories. [env: ARNER_GLOB]")
+@click.option("--glob", "pattern", default="*.txt", envvar="ARNER_GLOB", show_envvar=True, show_default=True,
+              help="File names to read inside directories.")
 @click.option("--encoding", callback=check_encoding, help="Force an input encoding (default: detect per file).")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one JSON file per input here, mirroring the input tree.")
@@ -178,10 +173,11 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
         paths = ("-",)
 
     from . import runner
+    from .output import make_writer
 
     quiet = options["quiet"]
     extractor = load_extractor(options, types)
-    writer = runner.make_writer(fmt, summary, output_dir, stdout)
+    writer = make_writer(fmt, summary, output_dir, stdout)
     report = runner.run(
         extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
         output_dir=output_dir if skip_existing else None, quiet=quiet, console=err_console(),
@@ -200,7 +196,7 @@ def download(force):
     Example:
         arner download && arner extract --model arabert sample_data/
     """
-    from . import camel
+    from .models import camel
 
     console = err_console()
     if camel.arabert_installed() and not force:
@@ -220,10 +216,12 @@ def models_command():
     Example:
         arner models
     """
-    from . import camel, models, render
+    from . import models
+    from .models import camel
+    from .output import tables
 
     Console(file=sys.stdout).print(
-        render.models_table(models.available(), camel.arabert_installed(), str(camel.arabert_path()))
+        tables.models_table(models.available(), camel.arabert_installed(), str(camel.arabert_path()))
     )
 
 
@@ -248,8 +246,8 @@ def evaluate(gold, fmt, as_text, **options):
         arner evaluate ../shared/data/anercorp/test.txt -f json
         arner evaluate ../shared/data/anercorp/test.txt --as-text
     """
-    from . import evaluate as scoring
-    from .conll import read_conll
+    from . import scoring
+    from .inputs.conll import read_conll
 
     try:
         sentences, gold_labels = read_conll(gold)
@@ -266,12 +264,12 @@ def evaluate(gold, fmt, as_text, **options):
     if fmt == "json":
         import json
 
-        stdout.write(json.dumps({"gold": str(gold), "model": extractor.info.label, "as_text": as_text,
+        stdout.write(json.dumps({"gold": str(gold), "model": extractor.info.name, "as_text": as_text,
                                  "scores": scoring.as_dicts(scores)}, ensure_ascii=False, indent=2) + "\n")
     else:
-        from . import render
+        from .output import tables
 
-        Console(file=stdout).print(render.scores_table(scores, str(gold)))
+        Console(file=stdout).print(tables.scores_table(scores, str(gold)))
 
 
 def parse_tests(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, Path]:
@@ -303,7 +301,7 @@ def train(train_file, dev, output_dir, gazetteer, tests, quiet):
         arner train my-train.conll --dev my-dev.conll -o my-model/
         arner extract --model my-model/ texts/
     """
-    from .crf import measure, train_from_files
+    from .models.crf.train import measure, train_from_files
 
     console = err_console()
     if not quiet:

@@ -11,37 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import Iterable, Iterator, Union
+from typing import Iterable, Iterator
 
-from . import models, segment
-from .crf import known_words
+from . import models
 from .errors import InputError
-from .labels import TYPES
-from .lexicon import SHIPPED, Lexicon
-from .segment import Sentence
-from .sources import Document, Skipped, text_document
-from .spans import Entity, sentence_entities
-
-
-@dataclass
-class SentenceResult:
-    """One sentence of a document with its labels and the entities in it."""
-
-    document: Document
-    sentence: Sentence
-    labels: list[str]
-    entities: list[Entity]
-
-
-@dataclass
-class DocumentDone:
-    """A document has no more sentences; `error` says why it stopped early."""
-
-    document: Document
-    error: InputError | None = None
-
-
-Event = Union[SentenceResult, DocumentDone, Skipped]
+from .inputs.sources import Document, text_document
+from .models import Settings
+from .names import SHIPPED, Lexicon
+from .text import segment
+from .text.spans import sentence_entities
+from .types import TYPES, DocumentDone, Entity, Event, Sentence, SentenceResult, Skipped
 
 
 @dataclass
@@ -63,22 +42,17 @@ class Extractor:
         self,
         model: str | None = None,
         *,
-        device: str = "auto",
-        batch_size: int = 32,
-        quantize: bool = False,
-        threads: int | None = None,
+        settings: Settings = Settings(),
         types: Iterable[str] = TYPES,
         names: Iterable[Path] = (),
         window: int = 512,
     ) -> None:
         self.info = models.resolve(model)
-        self.recognizer = models.load(
-            self.info, device=device, batch_size=batch_size, quantize=quantize, threads=threads
-        )
+        self.recognizer = models.load(self.info, settings)
         self.types = frozenset(types)
         self.lexicon = Lexicon.load([SHIPPED, *names])
-        self.known = getattr(self.recognizer, "known_words", None) or known_words()
-        self.per_document = self.info.kind == "crf"
+        self.known = models.known_words(self.recognizer)
+        self.per_document = self.info.kind.context > 0
         self.window = window
 
     def extract(self, text: str) -> list[Entity]:

@@ -20,10 +20,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from . import output, render
 from .errors import InputError
-from .extractor import DocumentDone, Extractor, SentenceResult
-from .sources import Document, Skipped, find_inputs, open_document, stdin_document
+from .extractor import Extractor
+from .inputs.sources import Document, find_inputs, open_document, stdin_document
+from .output import Writer
+from .output.formats import output_path
+from .types import DocumentDone, SentenceResult, Skipped
 
 
 @dataclass
@@ -43,18 +45,6 @@ class Report:
         return "arner: " + ", ".join(parts)
 
 
-def make_writer(fmt: str, summary: bool, output_dir: Path | None, stdout: TextIO) -> output.Writer:
-    if output_dir is not None:
-        return output.DirectoryWriter(output_dir)
-    if fmt == "table":
-        console = Console(file=stdout)
-        return render.SummaryTableWriter(console) if summary else render.TableWriter(console)
-    if summary:
-        return output.SummaryWriter(stdout, fmt)
-    writers = {"json": output.JsonWriter, "jsonl": output.JsonlWriter, "tsv": output.TsvWriter, "conll": output.ConllWriter}
-    return writers[fmt](stdout)
-
-
 def documents(
     paths: Iterable[str],
     pattern: str,
@@ -69,7 +59,7 @@ def documents(
             yield found
             continue
         path, source, relpath = found
-        if existing is not None and output.output_path(existing, relpath).exists():
+        if existing is not None and output_path(existing, relpath).exists():
             report.existing += 1
             continue
         try:
@@ -84,7 +74,7 @@ def documents(
 def run(
     extractor: Extractor,
     paths: Iterable[str],
-    writer: output.Writer,
+    writer: Writer,
     *,
     pattern: str = "*.txt",
     encoding: str | None = None,

@@ -21,8 +21,8 @@ SENTENCE = "وقال المتحدث باسم الحكومة إن رئيس الو
 READ = """
 import sys, time
 from pathlib import Path
-from arner.segment import sentences
-from arner.sources import open_document
+from arner.text.segment import sentences
+from arner.inputs.sources import open_document
 path = Path(sys.argv[1])
 start = time.perf_counter()
 words = sum(len(s.words) for s in sentences(open_document(path, str(path), path.name, None).chunks()))

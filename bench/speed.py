@@ -27,7 +27,7 @@ LETTERS = [chr(c) for c in range(0x0627, 0x064B) if chr(c).isalpha()]
 
 def corpus_words() -> list[str]:
     """Running words of real Arabic news: ANERcorp train when it is beside the checkout."""
-    from arner.segment import tokenize
+    from arner.text.segment import tokenize
 
     anercorp = ROOT.parent / "shared" / "data" / "anercorp" / "train.txt"
     if anercorp.exists():
@@ -76,12 +76,12 @@ def agreement(a: list[list[str]], b: list[list[str]]) -> float:
 
 
 def bert_table(model: Path, words: list[str], quick: bool) -> None:
-    from arner import camel
-    from arner.recognizer import BertRecognizer
+    from arner.models import Settings, camel
+    from arner.models.bert import BertRecognizer
 
     camel_ner = camel.load_recognizer(model, use_gpu=False)
-    ours = BertRecognizer(model, device="cpu")
-    quantized = BertRecognizer(model, device="cpu", quantize=True)
+    ours = BertRecognizer(model, Settings("cpu"))
+    quantized = BertRecognizer(model, Settings("cpu", quantize=True))
     scale = 0.25 if quick else 1
     cases = [("short (≈10 words)", 10, 120), ("medium (≈25 words)", 25, 60), ("long (≈300 words)", 300, 8)]
     print("| sentences | words | CAMeL predict words/s | arner words/s | speed-up | label agreement "

@@ -10,7 +10,7 @@ from conftest import SHARED
 
 from arner import Extractor, models
 from arner.cli import cli
-from arner.extractor import SentenceResult
+from arner.types import SentenceResult
 from arner.runner import Report, documents
 
 ANERCORP_TEST = SHARED / "data" / "anercorp" / "test.txt"

@@ -142,9 +142,9 @@ def test_types_filter(bert_loc):
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["extract", "--types", "PERSON"], 2, "Invalid value for '--types': PERSON: use a comma list of PERS, LOC, ORG, MISC"),
+        (["extract", "--types", "PERSON"], 2, "Invalid value for '--types' (env var: 'ARNER_TYPES'): PERSON: use a comma list of PERS, LOC, ORG, MISC"),
         (["extract", "--encoding", "klingon"], 2, "Invalid value for '--encoding': unknown encoding 'klingon'"),
-        (["extract", "-f", "xml"], 2, "Invalid value for '-f' / '--format'"),
+        (["extract", "-f", "xml"], 2, "Invalid value for '-f' / '--format' (env var: 'ARNER_FORMAT')"),
         (["extract", "--skip-existing"], 2, "--skip-existing needs --output-dir"),
         (["extract", "-m", "/nonexistent/model"], 3, "Error: no model at /nonexistent/model (pass --model builtin"),
         (["extract", "-m", "arabert"], 3, "Error: CAMeL's arabert NER model is not installed"),

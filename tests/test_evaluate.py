@@ -3,8 +3,8 @@ import json
 from click.testing import CliRunner
 
 from arner.cli import cli
-from arner.evaluate import as_text, project
-from arner.spans import Entity
+from arner.scoring import as_text, project
+from arner.types import Entity
 
 GOLD = "زار O\nبغداد B-LOC\n\nالكاظمي\tB-PERS\n.\tO\n"
 

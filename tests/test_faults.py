@@ -11,9 +11,9 @@ from test_segment import CHARS
 
 from arner import Extractor
 from arner.cli import cli
-from arner.crf import BUILTIN_DIR
-from arner.extractor import SentenceResult
-from arner.sources import text_document
+from arner.models.crf import BUILTIN_DIR
+from arner.types import SentenceResult
+from arner.inputs.sources import text_document
 
 
 def extract(model, text="زار الكاظمي بغداد"):

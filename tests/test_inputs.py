@@ -7,7 +7,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from arner import sources
+from arner.inputs import sources
 from arner.cli import cli
 
 ARTICLE = "زار الكاظمي بغداد"

@@ -3,7 +3,7 @@ from click.testing import CliRunner
 
 from arner.cli import cli
 from arner.errors import ArnerError
-from arner.lexicon import SHIPPED, Lexicon
+from arner.names import SHIPPED, Lexicon
 
 O = ("O", 0.9)
 

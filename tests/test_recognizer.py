@@ -3,16 +3,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from models_fixture import build_bert
 
-from arner import camel
+from arner.models import camel
 from arner.errors import ModelError
-from arner.recognizer import WINDOW, BertRecognizer
+from arner.models import Settings
+from arner.models.bert import MAX_PIECES, BertRecognizer
 
 WORDS = ["قال", "الكاظمي", "مطار", "بغداد", "عين", "الأسد", "الحشد", "الشعبي", "،", ".", "في", "2020", "UN"]
 
 
 @pytest.fixture(scope="module")
 def camel_and_arner(bert_random):
-    return camel.load_recognizer(bert_random, use_gpu=False), BertRecognizer(bert_random, device="cpu", batch_size=4)
+    return camel.load_recognizer(bert_random, use_gpu=False), BertRecognizer(bert_random, Settings("cpu", batch_size=4))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -38,8 +39,8 @@ def test_words_without_word_pieces_stay_aligned(camel_and_arner):
 
 
 def test_long_sentence_is_split_with_every_word_labelled(bert_ipers):
-    ours = BertRecognizer(bert_ipers, device="cpu")
-    sentence = ["كلمة"] * (WINDOW + 100)  # 4 pieces a word: several windows
+    ours = BertRecognizer(bert_ipers, Settings("cpu"))
+    sentence = ["كلمة"] * (MAX_PIECES + 100)  # 4 pieces a word: several windows
     (labels,) = ours.predict([sentence])
     assert [label for label, _ in labels] == ["I-PERS"] * len(sentence)
     assert all(0.99 < prob <= 1.0 for _, prob in labels)
@@ -54,7 +55,7 @@ def test_empty_input(camel_and_arner):
 def test_unexpected_labels_are_refused(tmp_path):
     path = build_bert(tmp_path / "odd", labels=["O", "B-PER", "I-PER", "B-LOC", "I-LOC"])
     with pytest.raises(ModelError, match="B-PER"):
-        BertRecognizer(path, device="cpu")
+        BertRecognizer(path, Settings("cpu"))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -66,5 +67,5 @@ def test_windows_cover_every_word_once(camel_and_arner, lengths):
     cores = [i for segment in segments for i in segment.core]
     assert cores == list(range(len(words)))
     for segment in segments:
-        assert len(segment.pieces) <= WINDOW
+        assert len(segment.pieces) <= MAX_PIECES
         assert segment.words.start <= segment.core.start and segment.core.stop <= segment.words.stop

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arner.segment import MAX_WORDS, sentences, sentences_of
+from arner.text.segment import MAX_WORDS, sentences, sentences_of
 
 ARABIC = [chr(c) for c in range(0x0621, 0x064B)]
 MARKS = [chr(c) for c in range(0x064B, 0x0653)] + ["\u0640"]

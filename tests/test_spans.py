@@ -2,8 +2,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from seqeval.metrics.sequence_labeling import get_entities
 
-from arner.segment import sentences_of
-from arner.spans import bio_spans, sentence_entities
+from arner.text.segment import sentences_of
+from arner.text.spans import bio_spans, sentence_entities
 
 LABELS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
 

@@ -1,53 +1,36 @@
 """Model resolution: from `--model NAME|PATH` (or nothing) to a loaded recognizer.
 
-Order when nothing is named: CAMeL's `arabert` if installed, else the built-in
-model shipped inside the package.
+This package is the one place that knows the kinds of model (`KINDS`); the
+rest of arner sees a `Recognizer`. Order when nothing is named: CAMeL's
+`arabert` if installed, else the built-in model shipped inside the package.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import camel, crf
-from .errors import ModelError, ModelNotFound
-from .recognizer import Recognizer
+from ..errors import ModelError, ModelNotFound
+from . import bert, camel, crf
+from .base import Kind, ModelInfo, Recognizer, Settings
+
+__all__ = ["KINDS", "ModelInfo", "Recognizer", "Settings", "available", "load", "resolve"]
 
 BUILTIN = "builtin"
 ARABERT = "arabert"
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """A model arner can run: its name, kind (`crf` or `bert`) and folder."""
-
-    name: str
-    kind: str
-    path: Path
-    meta: dict = field(default_factory=dict, compare=False)
-
-    @property
-    def label(self) -> str:
-        return self.name if self.name in (BUILTIN, ARABERT) else str(self.path)
-
-    @property
-    def f1(self) -> float | None:
-        """Micro F1 on the ANERcorp test split, as measured when the model was built."""
-        return self.meta.get("scores", {}).get("anercorp_test", {}).get("f1")
-
-    @property
-    def words_per_second(self) -> float | None:
-        return self.meta.get("scores", {}).get("words_per_second")
+KINDS: tuple[Kind, ...] = (crf.KIND, bert.KIND)  # the first that claims a folder loads it
 
 
 def _read_meta(path: Path) -> dict:
     try:
-        return json.loads((path / "meta.json").read_text("utf-8"))
+        meta = json.loads((path / "meta.json").read_text("utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as error:
         raise ModelError(f"{path / 'meta.json'} is unreadable: {error}") from None
+    if not isinstance(meta, dict):
+        raise ModelError(f"{path / 'meta.json'} is not a JSON object")
+    return meta
 
 
 def from_path(path: Path, name: str | None = None) -> ModelInfo:
@@ -58,10 +41,9 @@ def from_path(path: Path, name: str | None = None) -> ModelInfo:
             "pass --model builtin, --model arabert (after `arner download`) or a model folder",
         )
     meta = _read_meta(path)
-    if meta.get("kind") == crf.KIND:
-        return ModelInfo(name or str(path), "crf", path, meta)
-    if (path / "config.json").is_file():
-        return ModelInfo(name or str(path), "bert", path, meta)
+    for kind in KINDS:
+        if kind.claims(path, meta):
+            return ModelInfo(name or str(path), kind, path, meta)
     raise ModelError(
         f"{path} is not a model folder (no meta.json of an arner model, no config.json of a BERT model)",
         "point --model at a folder written by `arner train` or by save_pretrained()",
@@ -81,6 +63,8 @@ def resolve(spec: str | None) -> ModelInfo:
                 "run `arner download`, or pass --model PATH to a model folder",
             )
         return from_path(camel.arabert_path(), ARABERT)
+    if not spec.strip():
+        raise ModelNotFound("--model is empty", "pass builtin, arabert or a model folder")
     return from_path(Path(spec).expanduser())
 
 
@@ -92,15 +76,14 @@ def available() -> list[ModelInfo]:
     return found
 
 
-def load(
-    info: ModelInfo, device: str = "auto", batch_size: int = 32, quantize: bool = False, threads: int | None = None
-) -> Recognizer:
+def load(info: ModelInfo, settings: Settings = Settings()) -> Recognizer:
     """Load a resolved model into a recognizer."""
-    if info.kind == "crf":
-        try:
-            return crf.CRFModel.load(info.path)
-        except (OSError, ValueError, KeyError) as error:
-            raise ModelError(f"cannot load the model in {info.path}: {error}") from None
-    from .recognizer import BertRecognizer
+    return info.kind.load(info.path, info.meta, settings)
 
-    return BertRecognizer(info.path, device=device, batch_size=batch_size, quantize=quantize, threads=threads)
+
+def known_words(recognizer: Recognizer) -> frozenset[str]:
+    """Normalized names the model knows, for counting `وبغداد` as `بغداد`.
+
+    Models without a name list of their own borrow the built-in model's.
+    """
+    return getattr(recognizer, "known_words", None) or crf.builtin_known_words()

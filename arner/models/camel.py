@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .errors import ModelError, OfflineError
+from ..errors import ModelError, OfflineError
 
 NER_PACKAGE = "ner-arabert"
 NETWORK_TIMEOUT = 15.0

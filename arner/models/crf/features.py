@@ -17,10 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from arner.gazetteer import Gazetteer, from_entries, match
-from arner.normalize import normalize, strip_proclitics
-
-ENTITY_TYPES = ("PERS", "LOC", "ORG", "MISC")
+from ...text.normalize import normalize, strip_proclitics
+from ...types import TYPES as ENTITY_TYPES
+from .gazetteer import Gazetteer, from_entries, match
 
 
 def _words(text: str) -> list[str]:
@@ -107,7 +106,8 @@ def count_stats(
 def entity_names(
     sentences: Iterable[tuple[list[str], list[str]]], known: frozenset[str]
 ) -> list[tuple[str, str]]:
-    """Sorted (TYPE, name) of the labelled entity spans, spelled as `match` looks them up."""
+    """(name, TYPE) of the labelled entity spans, spelled as `match` looks them up,
+    sorted by type then name."""
     from seqeval.metrics.sequence_labeling import get_entities
 
     names = set()
@@ -115,8 +115,8 @@ def entity_names(
         for kind, start, end in get_entities(labels):
             norms = [normalize(w) for w in words[start : end + 1]]
             norms[0] = strip_proclitics(norms[0], known)
-            names.add((kind, " ".join(norms)))
-    return sorted(names)
+            names.add((" ".join(norms), kind))
+    return sorted(names, key=lambda pair: (pair[1], pair[0]))
 
 
 def _frequency_bucket(n: int) -> str:
@@ -193,7 +193,7 @@ class FeatureExtractor:
     gazetteer: Gazetteer
     stats: StatsTable
     known: frozenset[str]
-    window: int = 10
+    context: int = 10
     entities: Gazetteer = field(default_factory=lambda: from_entries([]))
     _cache: dict[str, WordInfo] = field(default_factory=dict, repr=False)
     _pair_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -331,26 +331,26 @@ class FeatureExtractor:
             ]
             for sentence, sentence_cues in zip(infos, cues)
         ]
-        window: dict[str, Counter[str]] = {}
+        nearby: dict[str, Counter[str]] = {}
         seen: Counter[str] = Counter()
 
         def add(index: int, sign: int) -> None:
             for stem, cue in keyed[index]:
                 seen[stem] += sign
-                counter = window.setdefault(stem, Counter())
+                counter = nearby.setdefault(stem, Counter())
                 for c in cue:
                     counter[c] += sign
 
-        for index in range(min(self.window, len(sentences))):
+        for index in range(min(self.context, len(sentences))):
             add(index, 1)
         result = []
         for index, sentence in enumerate(infos):
-            if index + self.window < len(sentences):
-                add(index + self.window, 1)
-            if index - self.window - 1 >= 0:
-                add(index - self.window - 1, -1)
+            if index + self.context < len(sentences):
+                add(index + self.context, 1)
+            if index - self.context - 1 >= 0:
+                add(index - self.context - 1, -1)
             doc_cues = [
-                _other_occurrences(info.stem, cue, window, seen)
+                _other_occurrences(info.stem, cue, nearby, seen)
                 for info, cue in zip(sentence, cues[index])
             ]
             result.append(self.sentence_features(sentence, gaz[index], doc_cues))
@@ -358,15 +358,15 @@ class FeatureExtractor:
 
 
 def _other_occurrences(
-    stem: str, own: tuple[str, ...], window: dict[str, Counter[str]], seen: Counter[str]
+    stem: str, own: tuple[str, ...], nearby: dict[str, Counter[str]], seen: Counter[str]
 ) -> list[str]:
-    """Cues that other occurrences of `stem` in the window carry."""
+    """Cues that other occurrences of `stem` in the nearby carry."""
     if len(stem) <= 2:
         return []
     others = seen[stem] - 1
     if others <= 0:
         return []
-    counter = window[stem]
+    counter = nearby[stem]
     own_counts = Counter(own)
     feats = [f"dn={min(others, 3)}"]
     feats += [f"d:{c}" for c, k in counter.items() if k - own_counts[c] > 0]

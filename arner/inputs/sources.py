@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
-from .errors import InputError
+from ..errors import InputError
+from ..types import Skipped
 
 SAMPLE_BYTES = 64 * 1024
 CHUNK_BYTES = 1024 * 1024
@@ -63,14 +64,6 @@ class Document:
                 if not raw:
                     return
                 consumed += len(raw)
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """An input that was found but cannot be processed, and why."""
-
-    source: str
-    reason: str
 
 
 def text_document(text: str, source: str = "<text>") -> Document:

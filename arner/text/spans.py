@@ -2,34 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Container, Sequence
 
+from ..types import Entity, Sentence
 from .normalize import entity_key
-from .segment import Sentence
-
-
-@dataclass(frozen=True)
-class Entity:
-    """An entity found in a document; `text == document[start:end]`.
-
-    Offsets count code points of the decoded document. `normalized` is the form
-    counted by `--summary` (no diacritics or tatweel, proclitics stripped);
-    `score` is the mean probability of the entity's word labels.
-    """
-
-    text: str
-    type: str
-    start: int
-    end: int
-    line: int
-    sentence: int
-    score: float
-    normalized: str
-
-    def to_dict(self) -> dict:
-        # Fields are flat: a shallow copy, not asdict()'s recursive deep copy (it runs per entity).
-        return dict(self.__dict__)
 
 
 def bio_spans(labels: Sequence[str]) -> list[tuple[str, int, int]]:

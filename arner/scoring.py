@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from .types import TYPES
+
 
 @dataclass(frozen=True)
 class Score:
@@ -38,6 +40,17 @@ def score(gold: list[list[str]], predicted: list[list[str]]) -> list[Score]:
 
 def as_dicts(scores: list[Score]) -> list[dict]:
     return [asdict(s) for s in scores]
+
+
+def summary(gold: list[list[str]], predicted: list[list[str]]) -> dict:
+    """Micro precision/recall/f1 and the same per entity type, as meta.json records them."""
+    rows = {row.type: row for row in score(gold, predicted)}
+    micro = rows.pop("micro avg")
+
+    def prf(row: Score) -> dict[str, float]:
+        return {"precision": row.precision, "recall": row.recall, "f1": row.f1}
+
+    return {**prf(micro), "per_type": {kind: prf(rows[kind]) for kind in TYPES if kind in rows}}
 
 
 def as_text(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, int]]]]:

@@ -1,9 +1,4 @@
-"""Machine-readable output: json, jsonl, tsv, conll, and one JSON file per input.
-
-Every writer takes events in input order: `sentence()` for each labelled
-sentence, `document()` when a document ends, `close()` at the end. Writers
-stream: nothing is buffered beyond the document being written.
-"""
+"""Machine-readable output: json, jsonl, tsv, conll, and one JSON file per input."""
 
 from __future__ import annotations
 
@@ -15,8 +10,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .extractor import DocumentDone, SentenceResult
-from .spans import Entity
+from ..types import DocumentDone, Entity, SentenceResult
+from . import PerDocumentWriter, Writer
 
 TSV_COLUMNS = ("source", "start", "end", "type", "text", "line", "sentence", "score", "normalized")
 
@@ -31,37 +26,6 @@ def document_object(done: DocumentDone, entities: list[Entity]) -> dict:
         "encoding": done.document.encoding,
         "entities": [entity.to_dict() for entity in entities],
     }
-
-
-class Writer:
-    """Base writer: ignores everything; subclasses override what they need."""
-
-    def sentence(self, result: SentenceResult) -> None:
-        return None
-
-    def document(self, done: DocumentDone) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
-
-
-class PerDocumentWriter(Writer):
-    """Collects one document's entities until it ends; skips failed documents."""
-
-    def __init__(self) -> None:
-        self._entities: list[Entity] = []
-
-    def sentence(self, result: SentenceResult) -> None:
-        self._entities.extend(result.entities)
-
-    def document(self, done: DocumentDone) -> None:
-        entities, self._entities = self._entities, []
-        if done.error is None:
-            self.finished(done, entities)
-
-    def finished(self, done: DocumentDone, entities: list[Entity]) -> None:
-        raise NotImplementedError
 
 
 class JsonWriter(PerDocumentWriter):

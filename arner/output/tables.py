@@ -7,9 +7,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .extractor import DocumentDone
-from .output import PerDocumentWriter, Summary, SummaryRow
-from .spans import Entity
+from ..types import DocumentDone, Entity
+from . import PerDocumentWriter
+from .formats import Summary, SummaryRow
 
 COLOURS = {"PERS": "magenta", "LOC": "green", "ORG": "cyan", "MISC": "yellow"}
 
@@ -100,7 +100,7 @@ def models_table(available: list, arabert_installed: bool, arabert_path: str) ->
     for info in available:
         f1, speed = info.f1, info.words_per_second
         table.add_row(
-            escape(info.label), "CRF" if info.kind == "crf" else "BERT", escape(str(info.path)),
+            escape(info.name), info.kind.name, escape(str(info.path)),
             f"{f1:.3f}" if f1 is not None else "-", f"{speed:,.0f}" if speed else "-",
         )
     if not arabert_installed:

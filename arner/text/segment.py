@@ -11,45 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from camel_tools.tokenizers.word import simple_word_tokenize
+from ..types import Sentence, Word
 
 MAX_WORDS = 400
 _ENDS = frozenset(".!?؟…")
 _CLOSERS = frozenset("\"')]}»”’")
 _LINE_BREAKS = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x85]")
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A run of words; `index` and `line` are 1-based within the document.
-
-    `text` is the document's text from the first word's start to the last
-    word's end, so any span of words can be sliced from it.
-    """
-
-    index: int
-    line: int
-    words: tuple[Word, ...]
-    text: str
-
-    def slice(self, start: int, end: int) -> str:
-        """The document's text at [start, end), which must lie in this sentence."""
-        base = self.words[0].start
-        return self.text[start - base : end - base]
-
-    @property
-    def texts(self) -> list[str]:
-        return [word.text for word in self.words]
 
 
 def _is_invisible(ch: str) -> bool:
@@ -60,6 +29,9 @@ def _is_invisible(ch: str) -> bool:
 
 def tokenize(text: str, offset: int = 0) -> list[Word]:
     """CAMeL's word tokens of `text`, located at their exact offsets."""
+    # Imported here: `arner.text` itself loads no CAMeL Tools (`arner --help` stays fast).
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
     words = []
     pos = 0
     for token in simple_word_tokenize(text):

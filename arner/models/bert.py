@@ -13,20 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import ceil
 from pathlib import Path
-from typing import Protocol
 
+from ..errors import ModelError
+from ..types import LABEL, Labelled
 from . import camel
-from .errors import ModelError
-from .labels import LABEL
-
-Labelled = list[tuple[str, float]]
+from .base import Kind, Settings
 
 # CAMeL cuts segments at max_seq_length=256, i.e. 254 pieces plus [CLS]/[SEP].
-WINDOW = 254
-
-
-class Recognizer(Protocol):
-    def predict(self, sentences: list[list[str]]) -> list[Labelled]: ...
+MAX_PIECES = 254
 
 
 @dataclass(frozen=True)
@@ -50,16 +44,10 @@ def check_labels(labels: list[str], where: str) -> None:
 class BertRecognizer:
     """A BERT token classifier in length-sorted, tightly padded batches."""
 
-    def __init__(
-        self,
-        path: Path,
-        device: str = "auto",
-        batch_size: int = 32,
-        quantize: bool = False,
-        threads: int | None = None,
-    ) -> None:
+    def __init__(self, path: Path, settings: Settings = Settings()) -> None:
         import torch
 
+        device, threads = settings.device, settings.threads
         if threads:
             # Fewer threads than cores wins on a busy machine: OpenMP waits for descheduled threads.
             torch.set_num_threads(threads)
@@ -80,10 +68,10 @@ class BertRecognizer:
             )
         self.device = torch.device("cuda" if use_cuda else "cpu")
         model = ner.model.eval().to(self.device)
-        if quantize and not use_cuda:
+        if settings.quantize and not use_cuda:
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         self.model = model
-        self.batch_size = batch_size
+        self.batch_size = settings.batch_size
         self._pieces: dict[str, tuple[int, ...]] = {}
 
     def _word_pieces(self, word: str) -> tuple[int, ...]:
@@ -103,9 +91,9 @@ class BertRecognizer:
         core leaves is filled with context, half before it and the rest after:
         words near a cut are labelled seeing words on both sides.
         """
-        pieces = [self._word_pieces(word)[:WINDOW] for word in words]
+        pieces = [self._word_pieces(word)[:MAX_PIECES] for word in words]
         total = sum(map(len, pieces))
-        target = ceil(total / ceil(total / WINDOW)) if total else WINDOW
+        target = ceil(total / ceil(total / MAX_PIECES)) if total else MAX_PIECES
         segments = []
         start = 0
         while start < len(words):
@@ -114,11 +102,11 @@ class BertRecognizer:
                 core += len(pieces[core_end])
                 core_end += 1
             first, left = start, 0
-            while first > 0 and left + len(pieces[first - 1]) <= (WINDOW - core) // 2:
+            while first > 0 and left + len(pieces[first - 1]) <= (MAX_PIECES - core) // 2:
                 first -= 1
                 left += len(pieces[first])
             end, used = core_end, left + core
-            while end < len(words) and used + len(pieces[end]) <= WINDOW:
+            while end < len(words) and used + len(pieces[end]) <= MAX_PIECES:
                 used += len(pieces[end])
                 end += 1
             fed: list[int] = []
@@ -163,3 +151,10 @@ class BertRecognizer:
                             # +1 skips [CLS]
                             out[word] = (self.labels[best[row][position + 1]], probs[row][position + 1])
         return results
+
+
+def _claims(path: Path, meta: dict) -> bool:
+    return (path / "config.json").is_file()
+
+
+KIND = Kind("BERT", _claims, lambda path, meta, settings: BertRecognizer(path, settings))

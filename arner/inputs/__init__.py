@@ -1,0 +1,1 @@
+"""Inputs: finding files, decoding their bytes, reading labelled CoNLL data."""

@@ -1,0 +1,70 @@
+"""What every model kind provides, and the inference settings they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol
+
+from ..types import Labelled
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a neural model runs; the CRF ignores them all.
+
+    `batch_size` counts sentences (model windows) per forward pass.
+    """
+
+    device: str = "auto"
+    batch_size: int = 32
+    quantize: bool = False
+    threads: int | None = None
+
+
+class Recognizer(Protocol):
+    """A loaded model: lists of words in, one (BIO label, probability) per word out.
+
+    `predict` is given the sentences of one document, in order; a model may use
+    evidence across them, never across documents.
+    """
+
+    def predict(self, sentences: list[list[str]]) -> list[Labelled]: ...
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of model folder: how to recognise one, what to call it, how to load it.
+
+    `context` is how many neighbouring sentences on each side can change a
+    sentence's labels (0: each sentence alone); the extractor feeds a model
+    that much context around every stretch of a long document it labels.
+    """
+
+    name: str
+    claims: Callable[[Path, dict], bool]
+    load: Callable[[Path, dict, Settings], Recognizer]
+    context: int = 0
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A model arner can run: its name, kind and folder, and its meta.json."""
+
+    name: str
+    kind: Kind
+    path: Path
+    meta: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def f1(self) -> float | None:
+        """Micro F1 on the ANERcorp test split, as measured when the model was built."""
+        return self.meta.get("scores", {}).get("anercorp_test", {}).get("f1")
+
+    @property
+    def words_per_second(self) -> float | None:
+        return self.meta.get("scores", {}).get("words_per_second")
+
+    def describe(self) -> str:
+        f1 = f", ANERcorp test F1 {self.f1:.3f}" if self.f1 is not None else ""
+        return f"{self.name} ({self.kind.name}{f1})"

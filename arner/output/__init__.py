@@ -1,0 +1,67 @@
+"""Output: writers that turn run events into json, jsonl, tsv, conll, tables or files.
+
+Every writer takes events in input order: `sentence()` for each labelled
+sentence, `document()` when a document ends, `close()` at the end. Writers
+stream: nothing is buffered beyond the document being written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from ..types import DocumentDone, Entity, SentenceResult
+
+FORMATS = ("table", "json", "jsonl", "tsv", "conll")
+
+
+class Writer:
+    """Base writer: ignores everything; subclasses override what they need."""
+
+    def sentence(self, result: SentenceResult) -> None:
+        return None
+
+    def document(self, done: DocumentDone) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class PerDocumentWriter(Writer):
+    """Collects one document's entities until it ends; skips failed documents."""
+
+    def __init__(self) -> None:
+        self._entities: list[Entity] = []
+
+    def sentence(self, result: SentenceResult) -> None:
+        self._entities.extend(result.entities)
+
+    def document(self, done: DocumentDone) -> None:
+        entities, self._entities = self._entities, []
+        if done.error is None:
+            self.finished(done, entities)
+
+    def finished(self, done: DocumentDone, entities: list[Entity]) -> None:
+        raise NotImplementedError
+
+
+def make_writer(fmt: str, summary: bool, output_dir: Path | None, stdout: TextIO) -> Writer:
+    """The writer for `--format`, `--summary` and `--output-dir`."""
+    from . import formats
+
+    if output_dir is not None:
+        return formats.DirectoryWriter(output_dir)
+    if fmt == "table":
+        from rich.console import Console
+
+        from . import tables
+
+        console = Console(file=stdout)
+        return tables.SummaryTableWriter(console) if summary else tables.TableWriter(console)
+    if summary:
+        return formats.SummaryWriter(stdout, fmt)
+    writers = {
+        "json": formats.JsonWriter, "jsonl": formats.JsonlWriter, "tsv": formats.TsvWriter, "conll": formats.ConllWriter,
+    }
+    return writers[fmt](stdout)

@@ -1,0 +1,1 @@
+"""Text: normalization, sentence and word splitting, BIO labels to entity spans."""
