@@ -22,8 +22,9 @@ import pycrfsuite
 
 from ...names import read_pairs, write_pairs
 from . import CONTEXT, META_KIND
-from .features import FeatureExtractor, StemStats
+from .features import FeatureExtractor
 from .gazetteer import from_entries, load_gazetteer
+from .stats import StemStats
 
 MODEL_FILE = "model.crfsuite"
 GAZETTEER_FILE = "gazetteer.tsv"

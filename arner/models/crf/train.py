@@ -13,10 +13,11 @@ import pycrfsuite
 from ...inputs.conll import read_conll
 from ...scoring import canonical_tag, summary
 from ...text.normalize import normalize, strip_proclitics
-from .features import FeatureExtractor, count_stats, entity_names
-from .gazetteer import Gazetteer, from_entries, load_gazetteer
 from . import BUILTIN_DIR, CONTEXT, META_KIND
+from .features import FeatureExtractor
+from .gazetteer import Gazetteer, from_entries, load_gazetteer
 from .model import GAZETTEER_FILE, META_FILE, MODEL_FILE, CRFModel
+from .stats import count_stats, entity_names
 
 DEFAULT_OPTIONS: dict[str, float | int] = {
     "c1": 0.05,
