@@ -243,8 +243,8 @@ def evaluate(gold, fmt, as_text, **options):
 
     \b
     Example:
-        arner evaluate ../shared/data/anercorp/test.txt -f json
-        arner evaluate ../shared/data/anercorp/test.txt --as-text
+        arner evaluate test.conll -f json
+        arner evaluate test.conll --model my-model/ --as-text
     """
     from . import scoring
     from .inputs.conll import read_conll

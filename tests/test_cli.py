@@ -135,8 +135,10 @@ def test_summary_counts_normalized_entities_across_files(tmp_path, bert_ipers):
 
 
 def test_types_filter(bert_loc):
-    result = run("extract", "-m", str(bert_loc), "-f", "jsonl", "--types", "pers,org", "-q", input=TEXT)
-    assert result.exit_code == 0 and result.stdout == ""
+    kept = run("extract", "-m", str(bert_loc), "-f", "jsonl", "--types", "org,loc", "-q", input=TEXT)
+    assert [json.loads(line)["type"] for line in kept.stdout.splitlines()] == ["LOC"] * len(EXPECTED_LOC)
+    dropped = run("extract", "-m", str(bert_loc), "-f", "jsonl", "--types", "pers,org", "-q", input=TEXT)
+    assert dropped.exit_code == 0 and dropped.stdout == ""
 
 
 @pytest.mark.parametrize(
@@ -175,10 +177,26 @@ def test_missing_file_is_skipped_and_the_rest_runs(article, bert_loc):
     ]
 
 
-def test_help_does_not_import_torch():
-    code = "import sys; from arner.cli import cli; print(sorted({'torch', 'transformers', 'camel_tools'} & set(sys.modules)))"
+HEAVY = "{'torch', 'transformers', 'camel_tools', 'pycrfsuite'}"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["extract", "--help"], ["extract", "-f", "xml"]])
+def test_help_and_usage_errors_import_no_model_code(args):
+    code = (
+        "import sys\nfrom arner.cli import cli\n"
+        f"try:\n    cli({args!r})\nexcept SystemExit:\n    pass\n"
+        f"print(sorted({HEAVY} & set(sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    assert out.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("package", ["arner.output", "arner.output.formats", "arner.output.tables", "arner.text",
+                                     "arner.text.segment", "arner.text.spans", "arner.inputs.sources", "arner.names"])
+def test_output_text_and_inputs_load_no_model(package):
+    code = f"import sys, {package}\nprint(sorted({HEAVY} & set(sys.modules)), 'arner.models' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[] False"
 
 
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq is installed by .ci/run")

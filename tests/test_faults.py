@@ -77,4 +77,5 @@ def test_any_text_every_word_labelled_once_offsets_exact(extractor, text):
         assert len(result.labels) == len(result.sentence.words)
         for entity in result.entities:
             assert text[entity.start : entity.end] == entity.text
-            assert json.loads(json.dumps(entity.to_dict()))["text"] == entity.text
+            # What the writers do: it fails if an entity carried a lone surrogate.
+            json.dumps(entity.to_dict(), ensure_ascii=False).encode("utf-8")

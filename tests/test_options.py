@@ -1,0 +1,102 @@
+"""Every command and option is documented, env-var defaults work, and the
+options that only tune a run (--threads, --quantize, train --test/--gazetteer) do
+what they say."""
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from arner.cli import cli
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+TEXT = "زار الكاظمي بغداد.\nوقال المتحدث"
+
+
+def run(*args, input=None, env=None):
+    return CliRunner().invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
+
+
+def all_options():
+    for name, command in cli.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Option):
+                yield name, param
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_is_in_the_readme(name):
+    assert f"arner {name}" in README
+
+
+@pytest.mark.parametrize("command, option", [(n, p) for n, p in all_options()], ids=lambda v: getattr(v, "name", v))
+def test_every_option_and_its_variable_is_in_the_readme(command, option):
+    assert any(f"`{flag}" in README or f"{flag} " in README for flag in option.opts), (command, option.opts)
+    if option.envvar:
+        assert option.show_envvar and option.envvar in README
+
+
+@pytest.mark.parametrize(
+    "variable, value, check",
+    [
+        ("ARNER_FORMAT", "json", lambda out: json.loads(out)[0]["source"] == "-"),
+        ("ARNER_TYPES", "ORG", lambda out: out == ""),
+        ("ARNER_QUIET", "1", None),
+    ],
+)
+def test_environment_variables_set_defaults(variable, value, check, bert_loc):
+    env = {variable: value, "ARNER_MODEL": str(bert_loc)}
+    result = run("extract", input=TEXT, env=env)
+    assert result.exit_code == 0
+    if check:
+        assert check(result.stdout)
+    else:
+        assert result.stderr == ""
+    # The model came from ARNER_MODEL too.
+    assert variable == "ARNER_QUIET" or f"arner: using model {bert_loc}" in result.stderr
+
+
+def test_glob_from_the_environment(tmp_path, bert_loc):
+    (tmp_path / "a.txt").write_text("بغداد", encoding="utf-8")
+    (tmp_path / "b.md").write_text("بغداد", encoding="utf-8")
+    result = run("extract", "-m", str(bert_loc), "-f", "jsonl", str(tmp_path), env={"ARNER_GLOB": "*.md"})
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [str(tmp_path / "b.md")]
+
+
+def test_threads_and_quantize_reach_the_model(bert_loc):
+    import torch
+
+    from arner import Extractor
+    from arner.models import Settings
+
+    before = torch.get_num_threads()
+    try:
+        extractor = Extractor(str(bert_loc), settings=Settings("cpu", threads=1, quantize=True))
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+    assert isinstance(extractor.recognizer.model.classifier, torch.ao.nn.quantized.dynamic.Linear)
+    assert [e.type for e in extractor.extract("زار بغداد")] == ["LOC", "LOC"]
+
+
+TRAIN = "".join(
+    f"زار O\n{name} B-{kind}\nأمس O\n\n" for name, kind in [("بغداد", "LOC"), ("الكاظمي", "PERS"), ("البصرة", "LOC")] * 4
+)
+
+
+def test_train_records_test_scores_and_uses_the_gazetteer_given(tmp_path):
+    train = tmp_path / "train.conll"
+    train.write_text(TRAIN, encoding="utf-8")
+    gazetteer = tmp_path / "gazetteer.tsv"
+    gazetteer.write_text("الموصل\tLOC\n", encoding="utf-8")
+    out = tmp_path / "model"
+    result = run("train", str(train), "-o", str(out), "--gazetteer", str(gazetteer), "--test", f"mine={train}", "-q")
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["scores"]["mine"]["f1"] == 1.0
+    assert meta["options"]["gazetteer"] == "gazetteer.tsv"
+    assert (out / "gazetteer.tsv").read_text(encoding="utf-8") == "الموصل\tLOC\n"
+    found = run("extract", "-m", str(out), "-f", "jsonl", "-q", input="زار بغداد أمس")
+    assert [json.loads(line)["text"] for line in found.stdout.splitlines()] == ["بغداد"]
