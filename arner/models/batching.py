@@ -1,0 +1,153 @@
+"""Arner's inference loop for transformer token classifiers, whatever the model.
+
+A subclass gives word pieces, special ids and a forward pass; this class labels
+each word by its first piece, in length-sorted batches padded only to their
+longest window, and cuts sentences longer than the model's window into
+overlapping windows so no text is ever truncated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+
+from ..errors import ModelError
+from ..types import LABEL, Labelled
+from .base import Settings
+
+
+@dataclass(frozen=True)
+class _Segment:
+    sentence: int
+    words: range  # words fed to the model (core plus context)
+    core: range  # words whose labels this segment decides
+    pieces: tuple[int, ...]  # input ids without [CLS]/[SEP]
+    firsts: tuple[int, ...]  # position of each fed word's first piece, -1 if none
+
+
+def check_labels(labels: list[str], where: str) -> None:
+    bad = [label for label in labels if not LABEL.fullmatch(label)]
+    if bad:
+        raise ModelError(
+            f"{where} has labels arner cannot use: {', '.join(bad[:5])}",
+            "expected O and B-/I- PERS, LOC, ORG, MISC",
+        )
+
+
+def torch_device(settings: Settings):
+    """The torch device for `settings`, with the thread count applied."""
+    import torch
+
+    if settings.threads:
+        # Fewer threads than cores wins on a busy machine: OpenMP waits for descheduled threads.
+        torch.set_num_threads(settings.threads)
+    if settings.device == "cuda" and not torch.cuda.is_available():
+        raise ModelError("--device cuda was asked for but no CUDA device is available")
+    use_cuda = settings.device == "cuda" or (settings.device == "auto" and torch.cuda.is_available())
+    return torch.device("cuda" if use_cuda else "cpu")
+
+
+def prepared(model, device, settings: Settings):
+    """The model in eval mode on `device`, its linear layers int8 with --quantize on CPU."""
+    import torch
+
+    model = model.eval().to(device)
+    if settings.quantize and device.type == "cpu":
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    return model
+
+
+class TokenClassifier:
+    """Labels words with a transformer; subclasses set the attributes below and `forward`."""
+
+    labels: list[str]
+    max_pieces: int  # pieces per window, special tokens excluded
+    cls_id: int
+    sep_id: int
+    pad_id: int
+    batch_size: int
+    device: object
+
+    def __init__(self) -> None:
+        self._pieces: dict[str, tuple[int, ...]] = {}
+
+    def pieces_of(self, word: str) -> tuple[int, ...]:
+        raise NotImplementedError
+
+    def forward(self, ids, mask):
+        """Logits (batch, width, labels) for padded input ids and their attention mask."""
+        raise NotImplementedError
+
+    def _word_pieces(self, word: str) -> tuple[int, ...]:
+        ids = self._pieces.get(word)
+        if ids is None:
+            ids = self.pieces_of(word)
+            if len(self._pieces) > 200_000:
+                self._pieces.clear()
+            self._pieces[word] = ids
+        return ids
+
+    def _segments(self, number: int, words: list[str]) -> list[_Segment]:
+        """Cut a sentence into model windows whose cores share out its pieces evenly.
+
+        A sentence that fits is one window. A longer one gets as many windows as
+        CAMeL's hard cuts would make (so it is no slower), and the room each
+        core leaves is filled with context, half before it and the rest after:
+        words near a cut are labelled seeing words on both sides.
+        """
+        pieces = [self._word_pieces(word)[:self.max_pieces] for word in words]
+        total = sum(map(len, pieces))
+        target = ceil(total / ceil(total / self.max_pieces)) if total else self.max_pieces
+        segments = []
+        start = 0
+        while start < len(words):
+            core_end, core = start, 0
+            while core_end < len(words) and (core_end == start or core + len(pieces[core_end]) <= target):
+                core += len(pieces[core_end])
+                core_end += 1
+            first, left = start, 0
+            while first > 0 and left + len(pieces[first - 1]) <= (self.max_pieces - core) // 2:
+                first -= 1
+                left += len(pieces[first])
+            end, used = core_end, left + core
+            while end < len(words) and used + len(pieces[end]) <= self.max_pieces:
+                used += len(pieces[end])
+                end += 1
+            fed: list[int] = []
+            firsts: list[int] = []
+            for i in range(first, end):
+                firsts.append(len(fed) if pieces[i] else -1)
+                fed.extend(pieces[i])
+            segments.append(_Segment(number, range(first, end), range(start, core_end), tuple(fed), tuple(firsts)))
+            start = core_end
+        return segments
+
+    def predict(self, sentences: list[list[str]]) -> list[Labelled]:
+        import torch
+
+        results: list[Labelled] = [[("O", 1.0)] * len(words) for words in sentences]
+        segments = [seg for i, words in enumerate(sentences) for seg in self._segments(i, words)]
+        segments = [seg for seg in segments if seg.pieces]
+        segments.sort(key=lambda seg: len(seg.pieces))
+        cls, sep, pad = self.cls_id, self.sep_id, self.pad_id
+        with torch.inference_mode():
+            for at in range(0, len(segments), self.batch_size):
+                batch = segments[at : at + self.batch_size]
+                width = max(len(seg.pieces) for seg in batch) + 2
+                ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, seg in enumerate(batch):
+                    n = len(seg.pieces) + 2
+                    ids[row, :n] = torch.tensor((cls, *seg.pieces, sep))
+                    mask[row, :n] = 1
+                logits = self.forward(ids.to(self.device), mask.to(self.device))
+                probs, best = torch.softmax(logits.float(), dim=-1).max(dim=-1)
+                probs, best = probs.cpu().tolist(), best.cpu().tolist()
+                for row, seg in enumerate(batch):
+                    out = results[seg.sentence]
+                    for offset, word in enumerate(seg.words):
+                        position = seg.firsts[offset]
+                        if word in seg.core and position >= 0:
+                            # +1 skips [CLS]
+                            out[word] = (self.labels[best[row][position + 1]], probs[row][position + 1])
+        return results
