@@ -75,6 +75,23 @@ def _temporary_model_path() -> Path:
     return Path(tempfile.mkdtemp(prefix="arner-crf-")) / MODEL_FILE
 
 
+def _fit(features: list[list[list[str]]], labels: list[list[str]], opts: dict, model_path: Path) -> None:
+    """Fit the CRF weights and write them to `model_path`."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for xseq, yseq in zip(features, labels):
+        if xseq:
+            trainer.append(xseq, yseq)
+    trainer.set_params(
+        {
+            "c1": float(opts["c1"]),
+            "c2": float(opts["c2"]),
+            "max_iterations": int(opts["max_iterations"]),
+            "feature.possible_transitions": True,
+        }
+    )
+    trainer.train(str(model_path))
+
+
 def train(
     train_sentences: list[list[str]],
     train_labels: list[list[str]],
@@ -101,19 +118,7 @@ def train(
     features = out_of_fold_features(
         train_sentences, labels, gazetteer, known, int(opts["folds"]), context
     )
-    trainer = pycrfsuite.Trainer(verbose=False)
-    for xseq, yseq in zip(features, labels):
-        if xseq:
-            trainer.append(xseq, yseq)
-    trainer.set_params(
-        {
-            "c1": float(opts["c1"]),
-            "c2": float(opts["c2"]),
-            "max_iterations": int(opts["max_iterations"]),
-            "feature.possible_transitions": True,
-        }
-    )
-    trainer.train(str(model_path))
+    _fit(features, labels, opts, model_path)
     stemmer = FeatureExtractor(gazetteer, {}, known, context)
     stats = count_stats(
         ([stemmer.stem(w) for w in s], l) for s, l in zip(train_sentences, labels)
