@@ -20,7 +20,7 @@ from rich.markup import escape
 
 from .errors import EXIT_INTERRUPTED, EXIT_SKIPPED, ArnerError
 from .output import FORMATS
-from .output.bidi import MODES as BIDI_MODES
+from .output.bidi import MODES as BIDI_MODES, resolve as resolve_bidi
 from .types import TYPES
 
 
@@ -182,12 +182,11 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
         paths = ("-",)
 
     from . import runner
-    from .output import bidi as terminal, make_writer
+    from .output import make_writer
 
     quiet = options["quiet"]
     extractor = load_extractor(options, types)
-    reorder = terminal.resolve(bidi, os.environ, stdout.isatty())
-    writer = make_writer(fmt, summary, output_dir, stdout, reorder)
+    writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, stdout.isatty()))
     report = runner.run(
         extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
         existing=writer.path if skip_existing else None, quiet=quiet, console=err_console(),

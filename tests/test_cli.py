@@ -146,6 +146,7 @@ def test_types_filter(bert_loc):
         (["extract", "--encoding", "klingon"], 2, "Invalid value for '--encoding': unknown encoding 'klingon'"),
         (["extract", "-f", "xml"], 2, "Invalid value for '-f' / '--format' (env var: 'ARNER_FORMAT')"),
         (["extract", "--skip-existing"], 2, "--skip-existing needs --output-dir"),
+        (["extract", "--bidi", "rtl"], 2, "Invalid value for '--bidi' (env var: 'ARNER_BIDI'): 'rtl' is not one of 'auto', 'on', 'off'."),
         (["extract", "-m", "/nonexistent/model"], 3, "Error: no model at /nonexistent/model (pass --model builtin"),
         (["extract", "-m", "arabert"], 3, "Error: CAMeL's arabert NER model is not installed"),
     ],

@@ -426,6 +426,11 @@ def test_resolve(mode, environ, isatty, expected):
     assert bidi.resolve(mode, environ, isatty=isatty) is expected
 
 
+def test_resolve_rejects_unknown_modes():
+    with pytest.raises(ValueError, match="auto, on, off"):
+        bidi.resolve("rtl", {})
+
+
 def test_context():
     e = ENTITIES1[1]
     assert bidi.context(DOC1, e["start"], e["end"]) == "… الكاظمي في مطار بغداد وفدا من الحشد …"
