@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -24,8 +25,11 @@ import pytest
 from click.testing import CliRunner
 
 from arner.cli import cli
+from arner.extractor import Extractor
+from arner.inputs.sources import text_document
 from arner.output import bidi
 from arner.output import html as page
+from arner.types import DocumentDone, SentenceResult
 
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -340,6 +344,31 @@ def test_page_from_stdin_holds_the_text_read_once(bert_ipers):
     assert stdout.startswith("<!DOCTYPE html>") and stdout.endswith("</html>\n")
     assert '<div class="text"><mark' in stdout
     assert "زار الكاظمي</mark>\n\n<mark" in stdout and "بغداد &lt;b&gt;</mark></div>" in stdout
+
+
+def test_each_document_is_written_when_it_ends():
+    out = io.StringIO()
+    writer = page.HtmlWriter(out)
+    written = []
+    for event in Extractor("builtin").stream([text_document("زار بغداد", "one"), text_document("وصل", "two")], keep_text=True):
+        if isinstance(event, SentenceResult):
+            writer.sentence(event)
+        elif isinstance(event, DocumentDone):
+            writer.document(event)
+            written.append(out.getvalue())
+    writer.close()
+    assert written[0].count('<section class="doc">') == 1 and "<bdi>one</bdi>" in written[0]
+    assert "</html>" not in written[1] and written[1].count('<section class="doc">') == 2
+    assert out.getvalue().endswith("</html>\n")
+
+
+def test_a_document_that_fails_part_way_is_left_out(tmp_path, bert_ipers):
+    (tmp_path / "a.txt").write_bytes(("كلمة " * 20000).encode("utf-8") + b"\xff")
+    (tmp_path / "b.txt").write_text("بغداد", encoding="utf-8")
+    result = run("extract", "-m", str(bert_ipers), "-f", "html", str(tmp_path))
+    assert result.exit_code == 4
+    assert result.stdout.count('<section class="doc">') == 1 and ">بغداد</mark></div>" in result.stdout
+    assert str(tmp_path / "a.txt") not in result.stdout and result.stdout.endswith("</html>\n")
 
 
 def test_types_and_summary(bert_loc):
