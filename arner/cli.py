@@ -20,7 +20,8 @@ from rich.markup import escape
 
 from .errors import EXIT_INTERRUPTED, EXIT_SKIPPED, ArnerError
 from .output import FORMATS
-from .output.bidi import MODES as BIDI_MODES, resolve as resolve_bidi
+from .output.bidi import MODES as BIDI_MODES
+from .output.bidi import resolve as resolve_bidi
 from .types import TYPES
 
 

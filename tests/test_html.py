@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import itertools
 import json
 import re
 import shutil
@@ -142,7 +143,7 @@ def chromium(html_page: str, *args: str) -> str:
         path.write_text(html_page, encoding="utf-8")
         result = subprocess.run(
             [CHROMIUM, *FLAGS, f"--user-data-dir={tmp}/profile", *args, path.as_uri()],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True, text=True, timeout=120, check=False,
         )
         assert result.returncode == 0, result.stderr
         return result.stdout
@@ -272,7 +273,7 @@ def test_the_sample_data_page_shows_every_document_and_entity(sample_run):
         assert_marks_match(doc_facts, text, document["entities"])
         # Right to left: of two Arabic entities on one line, the first in the text is the one on the right.
         one_line = [m for m in doc_facts["marks"] if m["rects"] == 1]
-        for first, second in zip(one_line, one_line[1:]):
+        for first, second in itertools.pairwise(one_line):
             if first["box"]["top"] == second["box"]["top"]:
                 assert first["box"]["left"] > second["box"]["right"], (first["text"], second["text"])
                 pairs += 1
@@ -524,4 +525,4 @@ def test_tmux_shows_the_table_in_reading_order(tmp_path):
             time.sleep(0.5)
         assert "ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻄﺼﻣ   PERS" in pane and "ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻄﺼﻣ ﺭﺍﺯ" in pane, pane
     finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True)
+        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)

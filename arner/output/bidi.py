@@ -72,8 +72,9 @@ def display(text: str) -> str:
     would come before their letter and sit on the wrong one.
     """
     # Imported here: the CLI imports MODES for its options, and `arner --help` stays fast.
+    # bidi.algorithm is python-bidi's pure-Python algorithm: unlike its Rust one, it mirrors brackets.
     import arabic_reshaper
-    from bidi.algorithm import get_display  # python-bidi's Python algorithm (< 0.7): it mirrors brackets
+    from bidi.algorithm import get_display
 
     return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
 
