@@ -20,6 +20,8 @@ from rich.markup import escape
 
 from .errors import EXIT_INTERRUPTED, EXIT_SKIPPED, ArnerError
 from .output import FORMATS
+from .output.bidi import MODES as BIDI_MODES
+from .output.bidi import resolve as resolve_bidi
 from .types import TYPES
 
 
@@ -129,6 +131,7 @@ def cli() -> None:
     Example:
         arner extract sample_data/
         cat article.txt | arner extract -f json | jq '.[].entities[].text'
+        arner extract sample_data/ -f html > entities.html
     """
 
 
@@ -145,11 +148,17 @@ def cli() -> None:
               help="File names to read inside directories.")
 @click.option("--encoding", callback=check_encoding, help="Force an input encoding (default: detect per file).")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write one JSON file per input here, mirroring the input tree.")
-@click.option("--skip-existing", is_flag=True, help="With --output-dir: skip inputs whose JSON exists.")
+              help="Write one JSON file per input here (HTML with -f html), mirroring the input tree.")
+@click.option("--skip-existing", is_flag=True, help="With --output-dir: skip inputs whose output file exists.")
+@click.option(
+    "--bidi", type=click.Choice(BIDI_MODES), default="auto", envvar="ARNER_BIDI", show_envvar=True,
+    show_default=True,
+    help="-f table: on shapes and reorders Arabic for terminals without bidi support, off leaves it as "
+    "stored, auto decides from the terminal.",
+)
 @model_options
 @translate_errors
-def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_existing,
+def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_existing, bidi,
             **options):
     """Find entities in files, directories (walked recursively) or stdin (-).
 
@@ -159,13 +168,14 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
         arner extract -f json a.txt b.txt        # one JSON array
         echo "زار الكاظمي بغداد" | arner extract --types PERS
         arner extract archive/ -o out/ --skip-existing
+        arner extract news/ -f html > entities.html   # open it in a browser
     """
     if skip_existing and not output_dir:
         raise click.UsageError("--skip-existing needs --output-dir")
     stdout = sys.stdout
     fmt = fmt or ("table" if stdout.isatty() else "jsonl")
     if summary and (fmt == "conll" or output_dir):
-        raise click.UsageError("--summary works with -f table, json, jsonl or tsv, not with conll or --output-dir")
+        raise click.UsageError("--summary works with -f table, json, jsonl, tsv or html, not with conll or --output-dir")
     stdin = sys.stdin.buffer
     if not paths:
         if stdin.isatty():
@@ -177,13 +187,36 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
 
     quiet = options["quiet"]
     extractor = load_extractor(options, types)
-    writer = make_writer(fmt, summary, output_dir, stdout)
+    writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, stdout.isatty()))
     report = runner.run(
         extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
-        output_dir=output_dir if skip_existing else None, quiet=quiet, console=err_console(),
+        existing=writer.path if skip_existing else None, quiet=quiet, console=err_console(),
     )
     if report.skipped:
         sys.exit(EXIT_SKIPPED)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
+@translate_errors
+def view(file):
+    """Turn saved `arner extract -f json` output (FILE, or - for stdin) into the HTML page.
+
+    Each document's text is read from its source file when that is readable
+    (relative to the current folder), else the page lists its entities alone.
+
+    \b
+    Example:
+        arner extract news/ -f json > news.json
+        arner view news.json > news.html
+    """
+    from .output import view as saved
+
+    try:
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None
+    saved.write_page(saved.parse(data, file), sys.stdout)
 
 
 @cli.command()

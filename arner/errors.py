@@ -39,5 +39,11 @@ class InputError(ArnerError):
     """
 
 
+class NotArnerOutput(ArnerError):
+    """A file given to `arner view` is not the JSON that `arner extract -f json` writes."""
+
+    exit_code = EXIT_USAGE
+
+
 class OfflineError(ArnerError):
     """A download was needed and the network did not answer."""

@@ -28,6 +28,7 @@ class _Pending:
     document: Document
     sentence: Sentence | None = None
     error: InputError | None = None
+    text: str | None = None
 
 
 class Extractor:
@@ -71,9 +72,12 @@ class Extractor:
     def _keep(self, label: str) -> str:
         return label if label == "O" or label[2:] in self.types else "O"
 
-    def stream(self, inputs: Iterable[Document | Skipped]) -> Iterator[Event]:
-        """Label every sentence of every document; yields events in input order."""
-        pending = _pending(inputs)
+    def stream(self, inputs: Iterable[Document | Skipped], *, keep_text: bool = False) -> Iterator[Event]:
+        """Label every sentence of every document; yields events in input order.
+
+        With `keep_text`, each `DocumentDone` carries the document's whole text.
+        """
+        pending = _pending(inputs, keep_text)
         while True:
             window = _take_window(pending, self.window)
             if not window:
@@ -86,7 +90,7 @@ class Extractor:
                 elif item.sentence is not None:
                     yield self._result(item, self.lexicon.apply(item.sentence.texts, next(predicted)))
                 else:
-                    yield DocumentDone(item.document, item.error)
+                    yield DocumentDone(item.document, item.error, item.text)
 
     def _predict(self, items: list[_Pending]) -> list[list[tuple[str, float]]]:
         if not self.per_document:
@@ -105,18 +109,27 @@ class Extractor:
         return SentenceResult(item.document, item.sentence, labels, entities)
 
 
-def _pending(inputs: Iterable[Document | Skipped]) -> Iterator[_Pending | Skipped]:
+def _pending(inputs: Iterable[Document | Skipped], keep_text: bool) -> Iterator[_Pending | Skipped]:
     for document in inputs:
         if isinstance(document, Skipped):
             yield document
             continue
+        # The text is kept as segmentation reads it: stdin cannot be read a second time.
+        kept: list[str] = []
+        chunks = _keeping(document.chunks(), kept) if keep_text else document.chunks()
         try:
-            for sentence in segment.sentences(document.chunks()):
+            for sentence in segment.sentences(chunks):
                 yield _Pending(document, sentence)
         except InputError as error:
             yield _Pending(document, error=error)
             continue
-        yield _Pending(document)
+        yield _Pending(document, text="".join(kept) if keep_text else None)
+
+
+def _keeping(chunks: Iterator[str], kept: list[str]) -> Iterator[str]:
+    for chunk in chunks:
+        kept.append(chunk)
+        yield chunk
 
 
 def _take_window(items: Iterator[_Pending | Skipped], size: int) -> list[_Pending | Skipped]:

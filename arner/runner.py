@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from rich.console import Console
 from rich.markup import escape
@@ -24,7 +24,6 @@ from .errors import InputError
 from .extractor import Extractor
 from .inputs.sources import Document, find_inputs, open_document, stdin_document
 from .output import Writer
-from .output.formats import output_path
 from .types import DocumentDone, SentenceResult, Skipped
 
 
@@ -50,16 +49,20 @@ def documents(
     pattern: str,
     encoding: str | None,
     stdin: BinaryIO,
-    existing: Path | None,
+    existing: Callable[[str], Path] | None,
     report: Report,
 ) -> Iterator[Document | Skipped]:
-    """Open each input; Skipped for what cannot be opened (or is already done)."""
+    """Open each input; Skipped for what cannot be opened.
+
+    `existing(relpath)` is where an input's output file goes: inputs whose file
+    is there already are left out (counted in the report).
+    """
     for found in find_inputs(list(paths), pattern):
         if isinstance(found, Skipped):
             yield found
             continue
         path, source, relpath = found
-        if existing is not None and output_path(existing, relpath).exists():
+        if existing is not None and existing(relpath).exists():
             report.existing += 1
             continue
         try:
@@ -79,11 +82,11 @@ def run(
     pattern: str = "*.txt",
     encoding: str | None = None,
     stdin: BinaryIO,
-    output_dir: Path | None = None,
+    existing: Callable[[str], Path] | None = None,
     quiet: bool = False,
     console: Console,
 ) -> Report:
-    """Process every input; `output_dir` here means: skip inputs already written there."""
+    """Process every input; with `existing`, skip those whose output file exists (see `documents`)."""
     report = Report()
     paths = list(paths)
     many = len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
@@ -96,11 +99,11 @@ def run(
         report.skipped.append(item)
         console.print(f"arner: skipped {escape(item.source)}: {escape(item.reason)}")
 
-    inputs = documents(paths, pattern, encoding, stdin, output_dir, report)
+    inputs = documents(paths, pattern, encoding, stdin, existing, report)
     try:
         if progress:
             progress.start()
-        for event in extractor.stream(inputs):
+        for event in extractor.stream(inputs, keep_text=writer.needs_text):
             if isinstance(event, Skipped):
                 skip(event)
             elif isinstance(event, SentenceResult):

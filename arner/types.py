@@ -94,10 +94,15 @@ class SentenceResult:
 
 @dataclass
 class DocumentDone:
-    """A document has no more sentences; `error` says why it stopped early."""
+    """A document has no more sentences; `error` says why it stopped early.
+
+    `text` is the whole decoded document, only when the stream was asked to
+    keep it (`Extractor.stream(..., keep_text=True)`, for the HTML page).
+    """
 
     document: Document
     error: InputError | None = None
+    text: str | None = None
 
 
 Event = Union[SentenceResult, DocumentDone, Skipped]

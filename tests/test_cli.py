@@ -104,12 +104,12 @@ def test_table_escapes_markup(bert_loc):
     assert [line.rstrip() for line in result.stdout.splitlines()] == [
         "-",
         "",
-        "  #   Entity   Type   Line   Offsets   Score",
-        " ────────────────────────────────────────────",
-        "  1   زار      LOC       1       0-3    1.00",
-        "  2   [        LOC       1       4-5    1.00",
-        "  3   بغداد    LOC       1      5-10    1.00",
-        "  4   ]        LOC       1     10-11    1.00",
+        "  #   Entity   Type   Line   Offsets   Score   Context",
+        " ──────────────────────────────────────────────────────────",
+        "  1   زار      LOC       1       0-3    1.00   زار [بغداد]",
+        "  2   [        LOC       1       4-5    1.00   زار [بغداد]",
+        "  3   بغداد    LOC       1      5-10    1.00   زار [بغداد]",
+        "  4   ]        LOC       1     10-11    1.00   زار [بغداد]",
         "",
     ]
     assert result.stderr == f"arner: using model {bert_loc} (BERT)\n"
@@ -148,6 +148,7 @@ def test_types_filter(bert_loc):
         (["extract", "--encoding", "klingon"], 2, "Invalid value for '--encoding': unknown encoding 'klingon'"),
         (["extract", "-f", "xml"], 2, "Invalid value for '-f' / '--format' (env var: 'ARNER_FORMAT')"),
         (["extract", "--skip-existing"], 2, "--skip-existing needs --output-dir"),
+        (["extract", "--bidi", "rtl"], 2, "Invalid value for '--bidi' (env var: 'ARNER_BIDI'): 'rtl' is not one of 'auto', 'on', 'off'."),
         (["extract", "-m", "/nonexistent/model"], 3, "Error: no model at /nonexistent/model (pass --model builtin"),
         (["extract", "-m", "arabert"], 3, "Error: CAMeL's arabert NER model is not installed"),
     ],

@@ -1,4 +1,4 @@
-"""Output: writers that turn run events into json, jsonl, tsv, conll, tables or files.
+"""Output: writers that turn run events into json, jsonl, tsv, conll, html, tables or files.
 
 Every writer takes events in input order: `sentence()` for each labelled
 sentence, `document()` when a document ends, `close()` at the end. Writers
@@ -12,11 +12,16 @@ from typing import TextIO
 
 from ..types import DocumentDone, Entity, SentenceResult
 
-FORMATS = ("table", "json", "jsonl", "tsv", "conll")
+FORMATS = ("table", "json", "jsonl", "tsv", "conll", "html")
 
 
 class Writer:
-    """Base writer: ignores everything; subclasses override what they need."""
+    """Base writer: ignores everything; subclasses override what they need.
+
+    A writer with `needs_text` gets each document's whole text in `DocumentDone.text`.
+    """
+
+    needs_text = False
 
     def sentence(self, result: SentenceResult) -> None:
         return None
@@ -46,10 +51,16 @@ class PerDocumentWriter(Writer):
         raise NotImplementedError
 
 
-def make_writer(fmt: str, summary: bool, output_dir: Path | None, stdout: TextIO) -> Writer:
-    """The writer for `--format`, `--summary` and `--output-dir`."""
+def make_writer(fmt: str, summary: bool, output_dir: Path | None, stdout: TextIO, bidi: bool = False) -> Writer:
+    """The writer for `--format`, `--summary`, `--output-dir` and `--bidi` (tables only)."""
     from . import formats
 
+    if fmt == "html":
+        from . import html
+
+        if output_dir is not None:
+            return html.HtmlDirectoryWriter(output_dir)
+        return html.HtmlWriter(stdout, formats.Summary() if summary else None)
     if output_dir is not None:
         return formats.DirectoryWriter(output_dir)
     if fmt == "table":
@@ -58,7 +69,7 @@ def make_writer(fmt: str, summary: bool, output_dir: Path | None, stdout: TextIO
         from . import tables
 
         console = Console(file=stdout)
-        return tables.SummaryTableWriter(console) if summary else tables.TableWriter(console)
+        return tables.SummaryTableWriter(console, bidi) if summary else tables.TableWriter(console, bidi)
     if summary:
         return formats.SummaryWriter(stdout, fmt)
     writers = {

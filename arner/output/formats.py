@@ -115,21 +115,24 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def output_path(directory: Path, relpath: str) -> Path:
-    """Where `--output-dir` puts the JSON for an input (mirroring its tree)."""
-    return directory / (relpath + ".json")
-
-
 class DirectoryWriter(PerDocumentWriter):
-    """One JSON file per input document under a directory."""
+    """One JSON file per input document under a directory, mirroring the input tree."""
+
+    suffix = ".json"
 
     def __init__(self, directory: Path) -> None:
         super().__init__()
         self.directory = directory
 
+    def path(self, relpath: str) -> Path:
+        """Where the output for an input goes."""
+        return self.directory / (relpath + self.suffix)
+
     def finished(self, done: DocumentDone, entities: list[Entity]) -> None:
-        text = json.dumps(document_object(done, entities), ensure_ascii=False, indent=2) + "\n"
-        write_atomically(output_path(self.directory, done.document.relpath), text)
+        write_atomically(self.path(done.document.relpath), self.render(done, entities))
+
+    def render(self, done: DocumentDone, entities: list[Entity]) -> str:
+        return json.dumps(document_object(done, entities), ensure_ascii=False, indent=2) + "\n"
 
 
 @dataclass

@@ -1,4 +1,8 @@
-"""Rich tables for people: entities per document, or a summary across inputs."""
+"""Rich tables for people: entities per document, or a summary across inputs.
+
+With `bidi`, Arabic in entity cells, contexts and titles is shaped and put in
+visual order (see `bidi.display`), for terminals that cannot do it themselves.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,11 @@ from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from ..types import DocumentDone, Entity
-from . import PerDocumentWriter
+from ..types import DocumentDone, Entity, SentenceResult
+from . import Writer
+from .bidi import context, display
 from .formats import Summary, SummaryRow
 
 COLOURS = {"PERS": "magenta", "LOC": "green", "ORG": "cyan", "MISC": "yellow"}
@@ -18,68 +24,89 @@ def _type_cell(kind: str) -> str:
     return f"[{COLOURS.get(kind, 'white')}]{escape(kind)}[/]"
 
 
-def entity_table(source: str, entities: list[Entity]) -> Table:
-    table = Table(title=escape(source), box=box.SIMPLE_HEAD, title_justify="left")
+def _text(value: str, bidi: bool) -> str:
+    """User text as a Rich markup cell, in visual order with `bidi`."""
+    return escape(display(value) if bidi else value)
+
+
+def entity_table(source: str, entities: list[tuple[Entity, str]], bidi: bool = False) -> Table:
+    """One row per (entity, context) pair."""
+    table = Table(title=_text(source, bidi), box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("#", justify="right", style="dim")
-    table.add_column("Entity")
+    # Names and contexts are never wrapped: wrapped visual-order Arabic reads its lines in the wrong order.
+    table.add_column("Entity", no_wrap=True)
     table.add_column("Type")
     table.add_column("Line", justify="right")
     table.add_column("Offsets", justify="right", style="dim")
     table.add_column("Score", justify="right")
-    for number, entity in enumerate(entities, 1):
+    # Its cells are no_wrap, not the column: then it is the column that narrows (cut with …) to fit.
+    table.add_column("Context")
+    for number, (entity, around) in enumerate(entities, 1):
         table.add_row(
             str(number),
-            escape(entity.text),
+            _text(entity.text, bidi),
             _type_cell(entity.type),
             str(entity.line),
             f"{entity.start}-{entity.end}",
             f"{entity.score:.2f}",
+            Text(display(around) if bidi else around, no_wrap=True, overflow="ellipsis"),
         )
     return table
 
 
-def summary_table(rows: list[SummaryRow], documents: int) -> Table:
+def summary_table(rows: list[SummaryRow], documents: int, bidi: bool = False) -> Table:
     table = Table(
         title=f"Entities across {documents} document{'s' if documents != 1 else ''}",
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
-    table.add_column("Entity")
+    table.add_column("Entity", no_wrap=True)
     table.add_column("Type")
     table.add_column("Mentions", justify="right")
     table.add_column("Documents", justify="right")
     for row in rows:
-        table.add_row(escape(row.text), _type_cell(row.type), str(row.count), str(row.documents))
+        table.add_row(_text(row.text, bidi), _type_cell(row.type), str(row.count), str(row.documents))
     return table
 
 
-class TableWriter(PerDocumentWriter):
-    """One table per document, printed as each document ends."""
+class TableWriter(Writer):
+    """One table per document, printed as each document ends; skips failed documents."""
 
-    def __init__(self, console: Console) -> None:
-        super().__init__()
+    def __init__(self, console: Console, bidi: bool = False) -> None:
         self.console = console
+        self.bidi = bidi
+        self._rows: list[tuple[Entity, str]] = []
 
-    def finished(self, done: DocumentDone, entities: list[Entity]) -> None:
-        if entities:
-            self.console.print(entity_table(done.document.source, entities))
+    def sentence(self, result: SentenceResult) -> None:
+        # The context is taken from the sentence now: the document's text is not kept.
+        base = result.sentence.words[0].start
+        for entity in result.entities:
+            self._rows.append((entity, context(result.sentence.text, entity.start - base, entity.end - base)))
+
+    def document(self, done: DocumentDone) -> None:
+        rows, self._rows = self._rows, []
+        if done.error is not None:
+            return
+        if rows:
+            self.console.print(entity_table(done.document.source, rows, self.bidi))
         else:
-            self.console.print(f"{escape(done.document.source)}: no entities found\n")
+            self.console.print(f"{_text(done.document.source, self.bidi)}: no entities found\n")
 
 
 class SummaryTableWriter(Summary):
     """`--summary` as a table once every input is read."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, bidi: bool = False) -> None:
         super().__init__()
         self.console = console
+        self.bidi = bidi
         self.documents = 0
 
     def document(self, done: DocumentDone) -> None:
         self.documents += done.error is None
 
     def close(self) -> None:
-        self.console.print(summary_table(self.rows(), self.documents))
+        self.console.print(summary_table(self.rows(), self.documents, self.bidi))
 
 
 def scores_table(scores: list, gold: str) -> Table:

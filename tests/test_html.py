@@ -1,0 +1,528 @@
+"""The HTML page as a person sees it (headless Chromium), `arner view`, and Arabic for terminals.
+
+Chromium tests load a copy of the page with a test-only script appended that
+writes layout facts (innerText of each document, each mark's text and box) into
+the DOM, read back through `--dump-dom`. They skip when Chromium is absent
+(`.ci/run` installs it).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import itertools
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from arner.cli import cli
+from arner.extractor import Extractor
+from arner.inputs.sources import text_document
+from arner.output import bidi
+from arner.output import html as page
+from arner.types import DocumentDone, SentenceResult
+
+SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--hide-scrollbars", "--window-size=1000,900",
+]
+
+DOC1 = "استقبل رئيس الوزراء مصطفى الكاظمي في مطار بغداد وفدا من الحشد الشعبي.\nوقال المتحدث باسم الحكومة إن الزيارة تستمر يومين."
+DOC2 = "أعلنت الأمم المتحدة في جنيف أن الأمين العام أنطونيو غوتيريش سيزور القاهرة الأسبوع المقبل،\r\nحيث يلتقي وزير الخارجية المصري."
+HOSTILE = (
+    'مقال عن <script>window.__pwned = 1; alert(1)</script> و <img src=x onerror="window.__pwned = 2"> '
+    "في بغداد & </mark> \"quoted\" 'single'\nVisit \u202eGoogle in London now.\nCall \u202eAcme at Paris."
+)
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def entity(document: str, mention: str, kind: str, score: float = 0.9) -> dict:
+    start = document.find(mention)
+    assert start >= 0, mention
+    return {
+        "text": mention, "type": kind, "start": start, "end": start + len(mention),
+        "line": document.count("\n", 0, start) + 1, "sentence": 0, "score": score, "normalized": mention,
+    }
+
+
+ENTITIES1 = [
+    entity(DOC1, "مصطفى الكاظمي", "PERS", 0.98),
+    entity(DOC1, "بغداد", "LOC", 0.95),
+    entity(DOC1, "الحشد الشعبي", "ORG", 0.81),
+    entity(DOC1, "الحكومة", "ORG", 0.55),
+]
+ENTITIES2 = [
+    entity(DOC2, "الأمم المتحدة", "ORG", 0.97),
+    entity(DOC2, "جنيف", "LOC", 0.93),
+    entity(DOC2, "أنطونيو غوتيريش", "PERS", 0.99),
+    entity(DOC2, "القاهرة", "LOC", 0.96),
+    entity(DOC2, "المصري", "MISC", 0.7),
+]
+ENTITIES_HOSTILE = [
+    entity(HOSTILE, "بغداد", "LOC"),
+    entity(HOSTILE, "Google", "ORG"),
+    entity(HOSTILE, "London", "LOC"),
+    entity(HOSTILE, "\u202eAcme", "ORG"),
+    entity(HOSTILE, "Paris", "LOC"),
+]
+
+
+def counts(*lists: list[dict]) -> dict[str, int]:
+    result: dict[str, int] = {}
+    for e in (e for entities in lists for e in entities):
+        result[e["type"]] = result.get(e["type"], 0) + 1
+    return result
+
+
+def render(documents: list[tuple[str, str | None, list[dict]]], summary: list[dict] | None = None) -> str:
+    body = "".join(page.document_section(source, text, entities) for source, text, entities in documents)
+    return page.page_start(page.TITLE) + body + page.page_end(counts(*(d[2] for d in documents)), summary)
+
+
+FACTS_SCRIPT = """
+(function () {
+  function box(m) { var r = m.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }
+  var out = {pwned: window.__pwned || 0, docs: [], legend: [], summaryRows: document.querySelectorAll(".summary tbody tr").length};
+  document.querySelectorAll("section.doc").forEach(function (section) {
+    var text = section.querySelector(".text");
+    var doc = {source: section.querySelector("h2").innerText, text: text ? text.innerText : null,
+      textContent: text ? text.textContent : null, marks: [], tableMarks: section.querySelectorAll("table mark").length,
+      images: section.querySelectorAll("img").length, scripts: section.querySelectorAll("script").length};
+    if (text) text.querySelectorAll("mark").forEach(function (m) {
+      doc.marks.push({text: m.textContent, innerText: m.innerText, type: m.dataset.type, start: +m.dataset.start,
+        end: +m.dataset.end, score: m.dataset.score, title: m.title, box: box(m), rects: m.getClientRects().length});
+    });
+    out.docs.push(doc);
+  });
+  document.querySelectorAll(".legend button").forEach(function (b) { out.legend.push(b.innerText); });
+  var button = document.querySelector('.legend button[data-type="PERS"]');
+  if (button) {
+    button.click();
+    out.hidden = Array.from(document.querySelectorAll('.text mark[data-type="PERS"]')).map(function (m) { return m.classList.contains("off"); });
+    out.others = Array.from(document.querySelectorAll('.text mark:not([data-type="PERS"])')).map(function (m) { return m.classList.contains("off"); });
+    button.click();
+    out.shownAgain = Array.from(document.querySelectorAll('.text mark[data-type="PERS"]')).map(function (m) { return m.classList.contains("off"); });
+  }
+  var facts = document.createElement("div");
+  facts.id = "facts";
+  facts.textContent = encodeURIComponent(JSON.stringify(out));
+  document.body.appendChild(facts);
+})();
+"""
+
+
+def _with_facts_script(html_page: str) -> str:
+    """A copy of the page whose CSP also lets the test script run."""
+    digest = base64.b64encode(hashlib.sha256(FACTS_SCRIPT.encode()).digest()).decode()
+    assert "script-src 'sha256-" in html_page
+    html_page = html_page.replace("script-src 'sha256-", f"script-src 'sha256-{digest}' 'sha256-", 1)
+    return html_page.replace("</body>", f"<script>{FACTS_SCRIPT}</script>\n</body>", 1)
+
+
+def chromium(html_page: str, *args: str) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, "page.html")
+        path.write_text(html_page, encoding="utf-8")
+        result = subprocess.run(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={tmp}/profile", *args, path.as_uri()],
+            capture_output=True, text=True, timeout=120, check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+
+def layout(html_page: str) -> dict:
+    dom = chromium(_with_facts_script(html_page), "--dump-dom")
+    found = re.search(r'<div id="facts">([^<]*)</div>', dom)
+    assert found, "the test script did not run (CSP?)"
+    return json.loads(urllib.parse.unquote(found.group(1)))
+
+
+def assert_marks_match(doc_facts: dict, document: str, entities: list[dict]) -> None:
+    """Every entity is exactly one mark, in order, whose text is document[start:end]."""
+    marks = doc_facts["marks"]
+    assert [(m["start"], m["end"], m["type"]) for m in marks] == [(e["start"], e["end"], e["type"]) for e in entities]
+    for mark, e in zip(marks, entities):
+        assert mark["text"] == mark["innerText"] == document[e["start"] : e["end"]] == e["text"]
+        assert mark["title"] == f'{e["type"]}, {e["score"]:.2f}, {e["start"]}-{e["end"]}'
+
+
+@pytest.fixture(scope="module")
+def facts() -> dict:
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    summary = [
+        {"type": "LOC", "normalized": "بغداد", "text": "بغداد", "count": 2, "documents": 2},
+        {"type": "PERS", "normalized": "مصطفى الكاظمي", "text": "مصطفى الكاظمي", "count": 1, "documents": 1},
+    ]
+    return layout(render(
+        [("news/iraq.txt", DOC1, ENTITIES1), ("news/un.txt", DOC2, ENTITIES2), ("hostile<b>.txt", HOSTILE, ENTITIES_HOSTILE)],
+        summary,
+    ))
+
+
+@needs_chromium
+def test_visible_text_of_each_document_is_the_document(facts):
+    assert [d["source"] for d in facts["docs"]] == ["news/iraq.txt", "news/un.txt", "hostile<b>.txt"]
+    assert facts["docs"][0]["text"] == DOC1
+    assert facts["docs"][1]["text"] == facts["docs"][1]["textContent"] == DOC2  # CR LF kept (&#13;)
+    assert facts["docs"][2]["text"] == HOSTILE
+    assert facts["summaryRows"] == 2
+
+
+@needs_chromium
+@pytest.mark.parametrize("index, document, entities", [(0, DOC1, ENTITIES1), (1, DOC2, ENTITIES2), (2, HOSTILE, ENTITIES_HOSTILE)])
+def test_every_entity_is_one_mark_with_its_text(facts, index, document, entities):
+    assert_marks_match(facts["docs"][index], document, entities)
+    assert all(mark["rects"] == 1 for mark in facts["docs"][index]["marks"])  # each on one line here, in one piece
+
+
+@needs_chromium
+def test_arabic_reads_right_to_left(facts):
+    marks = {m["text"]: m["box"] for m in facts["docs"][0]["marks"]}
+    person, place, group = marks["مصطفى الكاظمي"], marks["بغداد"], marks["الحشد الشعبي"]
+    assert person["top"] == place["top"] == group["top"]  # one line at 1000px
+    assert person["left"] > place["right"] and place["left"] > group["right"]
+    # the second line is below the first
+    assert marks["الحكومة"]["top"] > person["bottom"]
+
+
+@needs_chromium
+def test_hostile_text_is_shown_not_run(facts):
+    hostile = facts["docs"][2]
+    assert facts["pwned"] == 0
+    assert hostile["images"] == 0 and hostile["scripts"] == 0
+    assert "<script>window.__pwned = 1; alert(1)</script>" in hostile["text"]
+    assert '<img src=x onerror="window.__pwned = 2">' in hostile["text"]
+
+
+@needs_chromium
+def test_a_bidi_override_reorders_nothing(facts):
+    # Unisolated, U+202E would run "Google in London now." right to left: London left of Google.
+    marks = {m["text"]: m["box"] for m in facts["docs"][2]["marks"]}
+    google, london = marks["Google"], marks["London"]
+    assert google["top"] == london["top"] and google["right"] < london["left"]
+    # inside a mark it stops at the mark's end too
+    acme, paris = marks["\u202eAcme"], marks["Paris"]
+    assert acme["top"] == paris["top"] and acme["right"] < paris["left"]
+
+
+@needs_chromium
+def test_legend_counts_and_toggles(facts):
+    assert facts["legend"] == ["PERS 2", "LOC 6", "ORG 5", "MISC 1"]
+    assert facts["hidden"] == [True, True]
+    assert not any(facts["others"])
+    assert facts["shownAgain"] == [False, False]
+
+
+@needs_chromium
+def test_entities_alone_when_the_text_is_not_readable():
+    found = layout(render([("gone.txt", None, ENTITIES1)]))
+    doc = found["docs"][0]
+    assert doc["text"] is None and doc["marks"] == [] and doc["tableMarks"] == len(ENTITIES1)
+
+
+@needs_chromium
+def test_screenshot(tmp_path):
+    png = tmp_path / "page.png"
+    chromium(render([("news/iraq.txt", DOC1, ENTITIES1)]), f"--screenshot={png}")
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 1000
+
+
+# The page `arner extract -f html` writes, and `arner view`
+
+
+@pytest.fixture(scope="module")
+def sample_run() -> tuple[str, list[dict]]:
+    """The page of sample_data with the built-in model, and the same run as JSON."""
+    html_page = run("extract", str(SAMPLE_DATA), "-m", "builtin", "-f", "html", "-q").stdout
+    documents = json.loads(run("extract", str(SAMPLE_DATA), "-m", "builtin", "-f", "json", "-q").stdout)
+    return html_page, documents
+
+
+@needs_chromium
+def test_the_sample_data_page_shows_every_document_and_entity(sample_run):
+    html_page, documents = sample_run
+    found = layout(html_page)
+    assert [d["source"] for d in found["docs"]] == [d["source"] for d in documents]
+    assert len(documents) == 6
+    pairs = 0
+    for doc_facts, document in zip(found["docs"], documents):
+        text = Path(document["source"]).read_text(encoding="utf-8")
+        assert doc_facts["text"] == text
+        assert document["entities"]
+        assert_marks_match(doc_facts, text, document["entities"])
+        # Right to left: of two Arabic entities on one line, the first in the text is the one on the right.
+        one_line = [m for m in doc_facts["marks"] if m["rects"] == 1]
+        for first, second in itertools.pairwise(one_line):
+            if first["box"]["top"] == second["box"]["top"]:
+                assert first["box"]["left"] > second["box"]["right"], (first["text"], second["text"])
+                pairs += 1
+    assert pairs > 20
+    assert found["legend"] == [
+        f"{kind} {sum(e['type'] == kind for d in documents for e in d['entities'])}"
+        for kind in ("PERS", "LOC", "ORG", "MISC")
+    ]
+
+
+def test_view_makes_the_same_page_from_saved_json(sample_run, tmp_path):
+    html_page, documents = sample_run
+    saved = tmp_path / "run.json"
+    saved.write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
+    result = run("view", str(saved))
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout == html_page
+    assert run("view", "-", input=saved.read_text(encoding="utf-8")).stdout == html_page
+
+
+def test_view_lists_the_entities_when_the_source_is_gone(sample_run):
+    _, documents = sample_run
+    moved = [dict(document, source="gone/" + Path(document["source"]).name) for document in documents]
+    stdout = run("view", "-", input=json.dumps(moved)).stdout
+    assert '<div class="text">' not in stdout
+    assert stdout.count("The source text is not available; its entities:") == len(documents)
+    assert stdout.count("<mark") == sum(len(d["entities"]) for d in documents)
+
+
+def test_view_reads_the_recorded_encoding(tmp_path, bert_ipers):
+    source = tmp_path / "a.txt"
+    source.write_bytes("\ufeffزار الكاظمي".encode("utf-16-le"))
+    saved = run("extract", "-m", str(bert_ipers), "-f", "json", "-q", str(source)).stdout
+    assert json.loads(saved)[0]["encoding"] == "utf-16-le"
+    stdout = run("view", "-", input=saved).stdout
+    assert '<div class="text"><mark' in stdout and ">زار الكاظمي</mark></div>" in stdout
+
+
+@pytest.mark.parametrize("content, code, message", [
+    ("not json", 2, "Error: -: not JSON (Expecting value: line 1 column 1 (char 0)) (expected the output of `arner extract -f json`"),
+    ('[{"type": "PERS", "normalized": "x", "count": 1}]', 2, "Error: -: not arner's JSON output (expected"),
+    ('{"source": "a.txt", "encoding": "utf-8", "entities": []}', 2, "Error: -: not arner's JSON output"),
+    (None, 1, "Error: cannot read missing.json: No such file or directory"),
+])
+def test_view_errors_are_one_line(content, code, message):
+    result = run("view", "-" if content is not None else "missing.json", input=content)
+    assert result.exit_code == code
+    assert result.stderr.startswith(message) and len(result.stderr.splitlines()) == 1
+    assert result.stdout == ""
+
+
+@needs_chromium
+def test_a_hostile_document_is_shown_not_run(tmp_path, bert_loc):
+    # Every word is an entity, so marks wrap the markup's every piece.
+    source = tmp_path / "<img src=x onerror=alert(1)>.txt"
+    source.write_text(HOSTILE, encoding="utf-8")
+    html_page = run("extract", "-m", str(bert_loc), "-f", "html", "-q", str(source)).stdout
+    documents = json.loads(run("extract", "-m", str(bert_loc), "-f", "json", "-q", str(source)).stdout)
+    found = layout(html_page)
+    doc = found["docs"][0]
+    assert found["pwned"] == 0 and doc["images"] == 0 and doc["scripts"] == 0
+    assert doc["source"] == str(source)
+    assert doc["text"] == HOSTILE
+    assert_marks_match(doc, HOSTILE, documents[0]["entities"])
+
+
+def test_page_from_stdin_holds_the_text_read_once(bert_ipers):
+    stdout = run("extract", "-m", str(bert_ipers), "-f", "html", "-q", input="زار الكاظمي\n\nبغداد <b>").stdout
+    assert stdout.startswith("<!DOCTYPE html>") and stdout.endswith("</html>\n")
+    assert '<div class="text"><mark' in stdout
+    assert "زار الكاظمي</mark>\n\n<mark" in stdout and "بغداد &lt;b&gt;</mark></div>" in stdout
+
+
+def test_each_document_is_written_when_it_ends():
+    out = io.StringIO()
+    writer = page.HtmlWriter(out)
+    written = []
+    for event in Extractor("builtin").stream([text_document("زار بغداد", "one"), text_document("وصل", "two")], keep_text=True):
+        if isinstance(event, SentenceResult):
+            writer.sentence(event)
+        elif isinstance(event, DocumentDone):
+            writer.document(event)
+            written.append(out.getvalue())
+    writer.close()
+    assert written[0].count('<section class="doc">') == 1 and "<bdi>one</bdi>" in written[0]
+    assert "</html>" not in written[1] and written[1].count('<section class="doc">') == 2
+    assert out.getvalue().endswith("</html>\n")
+
+
+def test_a_document_that_fails_part_way_is_left_out(tmp_path, bert_ipers):
+    (tmp_path / "a.txt").write_bytes(("كلمة " * 20000).encode("utf-8") + b"\xff")
+    (tmp_path / "b.txt").write_text("بغداد", encoding="utf-8")
+    result = run("extract", "-m", str(bert_ipers), "-f", "html", str(tmp_path))
+    assert result.exit_code == 4
+    assert result.stdout.count('<section class="doc">') == 1 and ">بغداد</mark></div>" in result.stdout
+    assert str(tmp_path / "a.txt") not in result.stdout and result.stdout.endswith("</html>\n")
+
+
+def test_types_and_summary(bert_loc):
+    stdout = run("extract", "-m", str(bert_loc), "-f", "html", "--types", "PERS", "--summary", "-q", input="زار بغداد").stdout
+    assert "<mark" not in stdout.split('<section class="summary">')[0]
+    assert stdout.count("<tbody></tbody>") == 1  # the summary table, empty
+    stdout = run("extract", "-m", str(bert_loc), "-f", "html", "--summary", "-q", input="زار بغداد\nبغداد").stdout
+    summary = stdout.split('<section class="summary">')[1]
+    assert summary.count("<tr><td>") == 2 and "<td class=n>2</td><td class=n>1</td>" in summary
+
+
+def test_output_dir_writes_a_page_per_input(tmp_path, bert_ipers):
+    inputs = tmp_path / "in"
+    (inputs / "sub").mkdir(parents=True)
+    (inputs / "a.txt").write_text("زار الكاظمي", encoding="utf-8")
+    (inputs / "sub" / "b.txt").write_text("بغداد", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("extract", "-m", str(bert_ipers), "-f", "html", "-o", str(out), "-q", str(inputs))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["a.txt.html", "sub/b.txt.html"]
+    b_page = (out / "sub" / "b.txt.html").read_text(encoding="utf-8")
+    assert f"<title>{inputs / 'sub' / 'b.txt'}</title>" in b_page and ">بغداد</mark></div>" in b_page
+    (out / "a.txt.html").unlink()
+    result = run("extract", "-m", str(bert_ipers), "-f", "html", "-o", str(out), "--skip-existing", str(inputs))
+    assert result.stderr.splitlines()[-1] == "arner: 1 file read, 1 already done, 1 entity"
+
+
+# Pure HTML, no browser
+
+
+def test_overlapping_and_stale_entities_are_listed_not_marked():
+    doc = "زار الكاظمي بغداد."
+    good = entity(doc, "بغداد", "LOC")
+    overlapping = dict(good, start=good["start"] + 1, text=doc[good["start"] + 1 : good["end"]])
+    outside = dict(good, start=40, end=45)
+    stale = dict(entity(doc, "الكاظمي", "PERS"), text="العبادي")
+    section = page.document_section("a.txt", doc, [overlapping, good, outside, stale])
+    assert section.count("<mark") == 1 + 3 and section.count('<div class="text">') == 1
+    marked = section.split("<details")[0]
+    assert marked.count("<mark") == 1 and f'data-start="{good["start"]}"' in marked
+    assert "3 entities not matching this text" in section
+
+
+def test_everything_user_written_is_escaped():
+    section = page.document_section('"><script>x</script>', "<b>&</b>", [{"text": "<b>", "type": '"x', "start": 0, "end": 3}])
+    assert "<script>x" not in section and "<b>&" not in section
+    assert 'data-type="&quot;x"' in section and ">&lt;b&gt;</mark>&amp;&lt;/b&gt;</div>" in section
+    assert "<script>" not in page.page_start("</title><script>x</script>").split("<style>")[0]
+
+
+def test_page_streams_in_three_parts():
+    start = page.page_start("t")
+    assert start.startswith("<!DOCTYPE html>") and '<html lang="ar" dir="rtl">' in start and "</body>" not in start
+    assert page.page_end({}, None).endswith("</html>\n")
+    assert "http" not in (start + page.page_end({"PERS": 1}, [])).replace("http-equiv", "")  # nothing fetched
+
+
+# Terminal display
+
+
+def test_display_shapes_and_reverses_arabic():
+    assert bidi.display("مصطفى الكاظمي") == "ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻄﺼﻣ"
+    assert bidi.display("في بغداد (2024)") == "(2024) ﺩﺍﺪﻐﺑ ﻲﻓ"
+    assert bidi.display("London") == "London"
+    assert bidi.display("الأمم المتحدة\nUN") == "ﺓﺪﺤﺘﻤﻟﺍ ﻢﻣﻷﺍ\nUN"
+
+
+@pytest.mark.parametrize("mode, environ, isatty, expected", [
+    ("on", {"VTE_VERSION": "7200"}, True, True),
+    ("off", {"WT_SESSION": "x"}, True, False),
+    ("auto", {"WT_SESSION": "x"}, True, True),
+    ("auto", {"WT_SESSION": "x"}, False, False),
+    ("auto", {"TMUX": "/tmp/tmux-0/default,1,0", "VTE_VERSION": "7200"}, True, True),
+    ("auto", {"VTE_VERSION": "7200"}, True, False),
+    ("auto", {"KONSOLE_VERSION": "230805"}, True, False),
+    ("auto", {"TERM_PROGRAM": "Apple_Terminal"}, True, False),
+    ("auto", {"TERM_PROGRAM": "vscode"}, True, True),
+    ("auto", {"TERMINAL_EMULATOR": "JetBrains-JediTerm"}, True, True),
+    ("auto", {"TERM": "xterm-kitty"}, True, True),
+    ("auto", {"TERM": "xterm-256color"}, True, False),
+    ("auto", {}, True, False),
+])
+def test_resolve(mode, environ, isatty, expected):
+    assert bidi.resolve(mode, environ, isatty=isatty) is expected
+
+
+def test_resolve_rejects_unknown_modes():
+    with pytest.raises(ValueError, match="auto, on, off"):
+        bidi.resolve("rtl", {})
+
+
+def test_context():
+    e = ENTITIES1[1]
+    assert bidi.context(DOC1, e["start"], e["end"]) == "… الكاظمي في مطار بغداد وفدا من الحشد …"
+    assert bidi.context(DOC1, 0, 6, words=2) == "استقبل رئيس الوزراء …"
+    last = ENTITIES1[3]
+    assert bidi.context(DOC1, last["start"], last["end"]) == "… وقال المتحدث باسم الحكومة إن الزيارة تستمر …"
+
+
+TABLE_TEXT = "زار الكاظمي بغداد (العراق)."
+TABLE_HEAD = [
+    "-",
+    "",
+    "  #   Entity    Type   Line   Offsets   Score   Context",
+    " ───────────────────────────────────────────────────────────────────────────",
+]
+TABLE_ROWS = [("1", "0-3"), ("2", "4-11"), ("3", "12-17"), ("4", "18-19"), ("5", "19-25"), ("6", "25-26"), ("7", "26-27")]
+
+
+@pytest.mark.parametrize("mode, entities, contexts", [
+    ("off", ["زار", "الكاظمي", "بغداد", "(", "العراق", ")", "."],
+     ["زار الكاظمي بغداد (العراق)."] * 4 + ["… الكاظمي بغداد (العراق)."] * 3),
+    ("on", ["ﺭﺍﺯ", "ﻲﻤﻇﺎﻜﻟﺍ", "ﺩﺍﺪﻐﺑ", "(", "ﻕﺍﺮﻌﻟﺍ", ")", "."],
+     [".(ﻕﺍﺮﻌﻟﺍ) ﺩﺍﺪﻐﺑ ﻲﻤﻇﺎﻜﻟﺍ ﺭﺍﺯ"] * 4 + [".(ﻕﺍﺮﻌﻟﺍ) ﺩﺍﺪﻐﺑ ﻲﻤﻇﺎﻜﻟﺍ …"] * 3),
+])
+def test_table_in_logical_or_visual_order(mode, entities, contexts, bert_loc, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    result = run("extract", "-m", str(bert_loc), "-f", "table", "-q", "--bidi", mode, input=TABLE_TEXT)
+    expected = TABLE_HEAD + [
+        f"  {number}   {name:<9} LOC       1   {offsets:>7}    1.00   {around}"
+        for (number, offsets), name, around in zip(TABLE_ROWS, entities, contexts)
+    ] + [""]
+    assert [line.rstrip() for line in result.stdout.splitlines()] == expected
+    monkeypatch.setenv("ARNER_BIDI", mode)
+    assert run("extract", "-m", str(bert_loc), "-f", "table", "-q", input=TABLE_TEXT).stdout == result.stdout
+
+
+def test_bidi_changes_only_the_table(bert_loc):
+    for fmt in ("json", "jsonl", "tsv", "conll", "html"):
+        args = ("extract", "-m", str(bert_loc), "-f", fmt, "-q")
+        assert run(*args, "--bidi", "on", input=TABLE_TEXT).stdout == run(*args, "--bidi", "off", input=TABLE_TEXT).stdout
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_tmux_shows_the_table_in_reading_order(tmp_path):
+    # A real terminal inside tmux: --bidi auto turns reordering on, and the pane holds the visual order.
+    (tmp_path / "in.txt").write_text("زار مصطفى الكاظمي", encoding="utf-8")
+    (tmp_path / "names.tsv").write_text("مصطفى الكاظمي\tPERS\n", encoding="utf-8")
+    socket = tmp_path / "tmux.sock"
+    command = (
+        f"{sys.executable} -m arner extract -m builtin --names {tmp_path / 'names.tsv'} -f table -q"
+        f" - < {tmp_path / 'in.txt'}; sleep 30"
+    )
+    tmux = ["tmux", "-S", str(socket)]
+    repository = Path(__file__).resolve().parents[1]
+    subprocess.run([*tmux, "new-session", "-d", "-c", str(repository), "-x", "120", "-y", "20", command], check=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            pane = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True, check=True).stdout
+            if "ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻄﺼﻣ ﺭﺍﺯ" in pane:
+                break
+            time.sleep(0.5)
+        assert "ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻄﺼﻣ   PERS" in pane and "ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻄﺼﻣ ﺭﺍﺯ" in pane, pane
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
