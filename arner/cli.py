@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TextIO
 
 import click
 from rich.console import Console
@@ -37,12 +37,19 @@ class Failure(click.ClickException):
 
 
 def translate_errors(command: Callable) -> Callable:
-    """Library errors, Ctrl-C and closed pipes end in one line, never a traceback."""
+    """Library errors, Ctrl-C, closed pipes and failed writes end in one line, never a traceback.
+
+    stdout is flushed here, inside the handlers: output still buffered at exit
+    would otherwise fail at interpreter shutdown, where nothing can catch it.
+    """
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            if sys.stdout is not None:
+                sys.stdout.flush()
+            return result
         except ArnerError as error:
             raise Failure(error) from None
         except KeyboardInterrupt:
@@ -50,11 +57,44 @@ def translate_errors(command: Callable) -> Callable:
             sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             # The reader (e.g. `head`) is gone: stop quietly, as Unix tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _abandon_stdout()
             sys.exit(128 + signal.SIGPIPE)
+        except OSError as error:
+            if _stdout_failed():
+                _abandon_stdout()
+                raise click.ClickException(f"cannot write to stdout: {error.strerror or error}") from None
+            where = f"{error.filename}: " if error.filename else ""
+            raise click.ClickException(f"{where}{error.strerror or error}") from None
 
     return wrapper
+
+
+def _stdout_failed() -> bool:
+    """Whether stdout can no longer take output (full disk, closed pipe)."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        return True
+    return False
+
+
+def _abandon_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered is dropped at exit, silently."""
+    try:
+        fileno = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (CliRunner's capture): nothing is flushed at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
+
+
+def data_output() -> TextIO:
+    """stdout, for data; an error if it is closed (`>&-`), instead of writing nowhere."""
+    if sys.stdout is None:
+        raise ArnerError("stdout is closed: there is nowhere to write the output", "redirect it to a file")
+    return sys.stdout
 
 
 def model_options(command: Callable) -> Callable:
@@ -101,7 +141,7 @@ def load_extractor(options: dict, types=TYPES):
 
 
 def parse_types(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
-    if not value:
+    if value is None:
         return TYPES
     types = tuple(part.strip().upper() for part in value.split(",") if part.strip())
     unknown = [t for t in types if t not in TYPES]
@@ -162,18 +202,31 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
     """
     if skip_existing and not output_dir:
         raise click.UsageError("--skip-existing needs --output-dir")
-    stdout = sys.stdout
-    fmt = fmt or ("table" if stdout.isatty() else "jsonl")
     if summary and (fmt == "conll" or output_dir):
         raise click.UsageError("--summary works with -f table, json, jsonl or tsv, not with conll or --output-dir")
-    stdin = sys.stdin.buffer
+    stdout = sys.stdout if output_dir else data_output()
+    fmt = fmt or ("table" if stdout is not None and stdout.isatty() else "jsonl")
+    stdin = sys.stdin.buffer if sys.stdin is not None else None
     if not paths:
-        if stdin.isatty():
+        if stdin is None or stdin.isatty():
             raise click.UsageError("no input: give files or directories, or pipe text into arner extract")
         paths = ("-",)
 
     from . import runner
     from .output import make_writer
+
+    if output_dir:
+        collision = runner.output_collision(paths, pattern, output_dir)
+        if collision:
+            first, second, target = collision
+            raise click.UsageError(
+                f"{first} and {second} would both be written to {target}; "
+                "run them with different --output-dir folders"
+            )
+        try:
+            output_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ArnerError(f"cannot create the output folder {output_dir}: {error.strerror or error}") from None
 
     quiet = options["quiet"]
     extractor = load_extractor(options, types)
@@ -220,7 +273,7 @@ def models_command():
     from .models import camel
     from .output import tables
 
-    Console(file=sys.stdout).print(
+    tables.DataConsole(file=data_output()).print(
         tables.models_table(models.available(), camel.arabert_installed(), str(camel.arabert_path()))
     )
 
@@ -247,12 +300,9 @@ def evaluate(gold, fmt, as_text, **options):
         arner evaluate ../shared/data/anercorp/test.txt --as-text
     """
     from . import scoring
-    from .inputs.conll import read_conll
 
-    try:
-        sentences, gold_labels = read_conll(gold)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="GOLD") from None
+    stdout = data_output()
+    sentences, gold_labels = read_labelled(gold, "GOLD")
     extractor = load_extractor(options)
     if as_text:
         text, ranges = scoring.as_text(sentences)
@@ -260,7 +310,6 @@ def evaluate(gold, fmt, as_text, **options):
     else:
         predicted = extractor.label(sentences)
     scores = scoring.score(gold_labels, predicted)
-    stdout = sys.stdout
     if fmt == "json":
         import json
 
@@ -269,7 +318,20 @@ def evaluate(gold, fmt, as_text, **options):
     else:
         from .output import tables
 
-        Console(file=stdout).print(tables.scores_table(scores, str(gold)))
+        tables.DataConsole(file=stdout).print(tables.scores_table(scores, str(gold)))
+
+
+def read_labelled(path: Path, option: str) -> tuple[list[list[str]], list[list[str]]]:
+    """A CoNLL file's sentences and labels; a usage error naming `option` if it has none or is malformed."""
+    from .inputs.conll import read_conll
+
+    try:
+        sentences, labels = read_conll(path)
+    except (OSError, ValueError) as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
+    if not sentences:
+        raise click.BadParameter(f"{path} has no sentences (expected 'word TAG' lines)", param_hint=option)
+    return sentences, labels
 
 
 def parse_tests(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, Path]:
@@ -303,6 +365,12 @@ def train(train_file, dev, output_dir, gazetteer, tests, quiet):
     """
     from .models.crf.train import measure, train_from_files
 
+    # Every CoNLL input is checked before training: a bad --test file must not fail after the model is written.
+    read_labelled(train_file, "TRAIN_FILE")
+    if dev is not None:
+        read_labelled(dev, "'--dev'")
+    for name, path in tests.items():
+        read_labelled(path, f"'--test' {name}")
     console = err_console()
     if not quiet:
         console.print(f"arner: training on {escape(str(train_file))}...")

@@ -39,5 +39,9 @@ class InputError(ArnerError):
     """
 
 
+class OutputError(InputError):
+    """One document's output cannot be written (`--output-dir`); a batch reports it and goes on."""
+
+
 class OfflineError(ArnerError):
     """A download was needed and the network did not answer."""

@@ -20,7 +20,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from .errors import InputError
+from .errors import InputError, OutputError
 from .extractor import Extractor
 from .inputs.sources import Document, find_inputs, open_document, stdin_document
 from .output import Writer
@@ -49,7 +49,7 @@ def documents(
     paths: Iterable[str],
     pattern: str,
     encoding: str | None,
-    stdin: BinaryIO,
+    stdin: BinaryIO | None,
     existing: Path | None,
     report: Report,
 ) -> Iterator[Document | Skipped]:
@@ -63,12 +63,29 @@ def documents(
             report.existing += 1
             continue
         try:
-            if path is None:
+            if path is None and stdin is None:
+                yield Skipped(source, "stdin is closed")
+            elif path is None:
                 yield stdin_document(encoding, stdin)
             else:
                 yield open_document(path, source, relpath, encoding)
         except InputError as error:
             yield Skipped(source, error.message)
+
+
+def output_collision(paths: Iterable[str], pattern: str, directory: Path) -> tuple[str, str, Path] | None:
+    """(first input, second input, output path) of two inputs that `--output-dir`
+    would write to one file, or None. Walks the inputs without reading them."""
+    claimed: dict[Path, str] = {}
+    for found in find_inputs(list(paths), pattern):
+        if isinstance(found, Skipped):
+            continue
+        _, source, relpath = found
+        target = output_path(directory, relpath)
+        if target in claimed:
+            return claimed[target], source, target
+        claimed[target] = source
+    return None
 
 
 def run(
@@ -78,7 +95,7 @@ def run(
     *,
     pattern: str = "*.txt",
     encoding: str | None = None,
-    stdin: BinaryIO,
+    stdin: BinaryIO | None,
     output_dir: Path | None = None,
     quiet: bool = False,
     console: Console,
@@ -107,14 +124,21 @@ def run(
                 writer.sentence(event)
                 report.entities += len(event.entities)
             elif isinstance(event, DocumentDone):
-                writer.document(event)
-                if event.error is not None:
-                    skip(Skipped(event.document.source, event.error.message))
+                error = event.error
+                try:
+                    writer.document(event)
+                except OutputError as failure:
+                    error = error or failure
+                if error is not None:
+                    skip(Skipped(event.document.source, error.message))
                 else:
                     report.read += 1
                 if progress:
                     progress.advance(task)
         writer.close()
+    except KeyboardInterrupt:
+        writer.abort()
+        raise
     finally:
         if progress:
             progress.stop()

@@ -3,7 +3,8 @@
 `BertRecognizer` runs a BERT token classifier loaded through CAMeL Tools'
 `NERecognizer` (CAMeL's `arabert` or any saved fine-tuned BERT), labelling each
 word by its first word piece as CAMeL does. Its own inference loop replaces
-`NERecognizer.predict`, which pads every segment to 256 pieces, keeps every
+`NERecognizer.predict`, which pads every segment to 256 pieces (arner does not
+pad at all: it batches segments of equal length), keeps every
 output until the end, and drops words that have no word pieces (misaligning the
 labels after them; camel_tools issue #105).
 """
@@ -42,7 +43,12 @@ def check_labels(labels: list[str], where: str) -> None:
 
 
 class BertRecognizer:
-    """A BERT token classifier in length-sorted, tightly padded batches."""
+    """A BERT token classifier in length-sorted batches of equal-length segments.
+
+    Each sentence is labelled on its own (`context` 0), so the extractor may
+    batch sentences of several documents together: a sentence's labels and
+    scores do not depend on what it is batched with.
+    """
 
     def __init__(self, path: Path, settings: Settings = Settings()) -> None:
         import torch
@@ -125,17 +131,11 @@ class BertRecognizer:
         segments = [seg for i, words in enumerate(sentences) for seg in self._segments(i, words)]
         segments = [seg for seg in segments if seg.pieces]
         segments.sort(key=lambda seg: len(seg.pieces))
-        cls, sep, pad = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id, self.tokenizer.pad_token_id
+        cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
         with torch.inference_mode():
-            for at in range(0, len(segments), self.batch_size):
-                batch = segments[at : at + self.batch_size]
-                width = max(len(seg.pieces) for seg in batch) + 2
-                ids = torch.full((len(batch), width), pad, dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                for row, seg in enumerate(batch):
-                    n = len(seg.pieces) + 2
-                    ids[row, :n] = torch.tensor((cls, *seg.pieces, sep))
-                    mask[row, :n] = 1
+            for batch in _same_length_batches(segments, self.batch_size):
+                ids = torch.tensor([(cls, *seg.pieces, sep) for seg in batch], dtype=torch.long)
+                mask = torch.ones_like(ids)
                 logits = self.model(
                     input_ids=ids.to(self.device),
                     attention_mask=mask.to(self.device),
@@ -151,6 +151,23 @@ class BertRecognizer:
                             # +1 skips [CLS]
                             out[word] = (self.labels[best[row][position + 1]], probs[row][position + 1])
         return results
+
+
+def _same_length_batches(segments: list[_Segment], size: int) -> list[list[_Segment]]:
+    """Up to `size` segments of one length per batch, from segments sorted by length.
+
+    No padding: padding a segment changes the rounding of its scores, so a
+    sentence's labels and scores would depend on the sentences batched with it
+    (on other documents, on the window and the batch size). Without it they are
+    a function of the sentence alone.
+    """
+    batches: list[list[_Segment]] = []
+    for segment in segments:
+        if batches and len(batches[-1]) < size and len(batches[-1][0].pieces) == len(segment.pieces):
+            batches[-1].append(segment)
+        else:
+            batches.append([segment])
+    return batches
 
 
 def _claims(path: Path, meta: dict) -> bool:

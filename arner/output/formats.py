@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
+from ..errors import OutputError
 from ..types import DocumentDone, Entity, SentenceResult
 from . import PerDocumentWriter, Writer
 
@@ -44,6 +45,10 @@ class JsonWriter(PerDocumentWriter):
     def close(self) -> None:
         self.out.write("[]\n" if self._count == 0 else "\n]\n")
         self.out.flush()
+
+    def abort(self) -> None:
+        # Each document went out in one write: closing the array keeps the finished ones valid JSON.
+        self.close()
 
 
 class JsonlWriter(Writer):
@@ -103,9 +108,13 @@ class ConllWriter(Writer):
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename: readers never see half a file."""
+    """Write via a temporary file and a rename: readers never see half a file.
+
+    The temporary name is short whatever `path` is, so any name that fits the
+    file system can be written.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".arner-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -116,12 +125,20 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def output_path(directory: Path, relpath: str) -> Path:
-    """Where `--output-dir` puts the JSON for an input (mirroring its tree)."""
+    """Where `--output-dir` puts the JSON for an input: DIR/<path relative to its input>.json.
+
+    A file named on the command line maps to its name alone, a file found in a
+    directory to its path below that directory, stdin to `stdin`; two inputs
+    can map to one path, and the CLI refuses such runs before any work.
+    """
     return directory / (relpath + ".json")
 
 
 class DirectoryWriter(PerDocumentWriter):
-    """One JSON file per input document under a directory."""
+    """One JSON file per input document under a directory.
+
+    A file that cannot be written raises OutputError: the run reports and skips it.
+    """
 
     def __init__(self, directory: Path) -> None:
         super().__init__()
@@ -129,7 +146,11 @@ class DirectoryWriter(PerDocumentWriter):
 
     def finished(self, done: DocumentDone, entities: list[Entity]) -> None:
         text = json.dumps(document_object(done, entities), ensure_ascii=False, indent=2) + "\n"
-        write_atomically(output_path(self.directory, done.document.relpath), text)
+        path = output_path(self.directory, done.document.relpath)
+        try:
+            write_atomically(path, text)
+        except OSError as error:
+            raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 @dataclass
