@@ -48,9 +48,11 @@ def translate_errors(command: Callable) -> Callable:
         try:
             result = command(*args, **kwargs)
             if sys.stdout is not None:
-                sys.stdout.flush()
+                _Stdout(sys.stdout).flush()
             return result
         except ArnerError as error:
+            if isinstance(error, StdoutError):
+                _abandon_stdout()
             raise Failure(error) from None
         except KeyboardInterrupt:
             err_console().print("arner: interrupted")
@@ -60,23 +62,40 @@ def translate_errors(command: Callable) -> Callable:
             _abandon_stdout()
             sys.exit(128 + signal.SIGPIPE)
         except OSError as error:
-            if _stdout_failed():
-                _abandon_stdout()
-                raise click.ClickException(f"cannot write to stdout: {error.strerror or error}") from None
             where = f"{error.filename}: " if error.filename else ""
             raise click.ClickException(f"{where}{error.strerror or error}") from None
 
     return wrapper
 
 
-def _stdout_failed() -> bool:
-    """Whether stdout can no longer take output (full disk, closed pipe)."""
-    try:
-        if sys.stdout is not None:
-            sys.stdout.flush()
-    except (OSError, ValueError):
-        return True
-    return False
+class StdoutError(ArnerError):
+    """stdout refused data (a full disk, an I/O error)."""
+
+
+class _Stdout:
+    """stdout for data: a failed write is a StdoutError, a closed pipe stays BrokenPipeError."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise StdoutError(f"cannot write to stdout: {error.strerror or error}") from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise StdoutError(f"cannot write to stdout: {error.strerror or error}") from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def _abandon_stdout() -> None:
@@ -94,7 +113,7 @@ def data_output() -> TextIO:
     """stdout, for data; an error if it is closed (`>&-`), instead of writing nowhere."""
     if sys.stdout is None:
         raise ArnerError("stdout is closed: there is nowhere to write the output", "redirect it to a file")
-    return sys.stdout
+    return _Stdout(sys.stdout)  # type: ignore[return-value]
 
 
 def model_options(command: Callable) -> Callable:

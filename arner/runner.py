@@ -114,6 +114,7 @@ def run(
         console.print(f"arner: skipped {escape(item.source)}: {escape(item.reason)}")
 
     inputs = documents(paths, pattern, encoding, stdin, output_dir, report)
+    found = 0  # entities of the document being read, counted once it is done
     try:
         if progress:
             progress.start()
@@ -122,7 +123,7 @@ def run(
                 skip(event)
             elif isinstance(event, SentenceResult):
                 writer.sentence(event)
-                report.entities += len(event.entities)
+                found += len(event.entities)
             elif isinstance(event, DocumentDone):
                 error = event.error
                 try:
@@ -133,6 +134,8 @@ def run(
                     skip(Skipped(event.document.source, error.message))
                 else:
                     report.read += 1
+                    report.entities += found
+                found = 0
                 if progress:
                     progress.advance(task)
         writer.close()
