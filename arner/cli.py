@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TextIO
 
 import click
 from rich.console import Console
@@ -39,24 +39,83 @@ class Failure(click.ClickException):
 
 
 def translate_errors(command: Callable) -> Callable:
-    """Library errors, Ctrl-C and closed pipes end in one line, never a traceback."""
+    """Library errors, Ctrl-C, closed pipes and failed writes end in one line, never a traceback.
+
+    stdout is flushed here, inside the handlers: output still buffered at exit
+    would otherwise fail at interpreter shutdown, where nothing can catch it.
+    """
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            if sys.stdout is not None:
+                _Stdout(sys.stdout).flush()
+            return result
         except ArnerError as error:
+            if isinstance(error, StdoutError):
+                _abandon_stdout()
             raise Failure(error) from None
         except KeyboardInterrupt:
             err_console().print("arner: interrupted")
             sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             # The reader (e.g. `head`) is gone: stop quietly, as Unix tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _abandon_stdout()
             sys.exit(128 + signal.SIGPIPE)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            raise click.ClickException(f"{where}{error.strerror or error}") from None
 
     return wrapper
+
+
+class StdoutError(ArnerError):
+    """stdout refused data (a full disk, an I/O error)."""
+
+
+class _Stdout:
+    """stdout for data: a failed write is a StdoutError, a closed pipe stays BrokenPipeError."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise StdoutError(f"cannot write to stdout: {error.strerror or error}") from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise StdoutError(f"cannot write to stdout: {error.strerror or error}") from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _abandon_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered is dropped at exit, silently."""
+    try:
+        fileno = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (CliRunner's capture): nothing is flushed at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
+
+
+def data_output() -> TextIO:
+    """stdout, for data; an error if it is closed (`>&-`), instead of writing nowhere."""
+    if sys.stdout is None:
+        raise ArnerError("stdout is closed: there is nowhere to write the output", "redirect it to a file")
+    return _Stdout(sys.stdout)  # type: ignore[return-value]
 
 
 def model_options(command: Callable) -> Callable:
@@ -103,7 +162,7 @@ def load_extractor(options: dict, types=TYPES):
 
 
 def parse_types(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
-    if not value:
+    if value is None:
         return TYPES
     types = tuple(part.strip().upper() for part in value.split(",") if part.strip())
     unknown = [t for t in types if t not in TYPES]
@@ -172,22 +231,35 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
     """
     if skip_existing and not output_dir:
         raise click.UsageError("--skip-existing needs --output-dir")
-    stdout = sys.stdout
-    fmt = fmt or ("table" if stdout.isatty() else "jsonl")
     if summary and (fmt == "conll" or output_dir):
         raise click.UsageError("--summary works with -f table, json, jsonl, tsv or html, not with conll or --output-dir")
-    stdin = sys.stdin.buffer
+    stdout = sys.stdout if output_dir else data_output()
+    fmt = fmt or ("table" if stdout is not None and stdout.isatty() else "jsonl")
+    stdin = sys.stdin.buffer if sys.stdin is not None else None
     if not paths:
-        if stdin.isatty():
+        if stdin is None or stdin.isatty():
             raise click.UsageError("no input: give files or directories, or pipe text into arner extract")
         paths = ("-",)
 
     from . import runner
     from .output import make_writer
 
+    writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, bool(stdout and stdout.isatty())))
+    if output_dir:
+        collision = runner.output_collision(paths, pattern, writer.path)
+        if collision:
+            first, second, target = collision
+            raise click.UsageError(
+                f"{first} and {second} would both be written to {target}; "
+                "run them with different --output-dir folders"
+            )
+        try:
+            output_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ArnerError(f"cannot create the output folder {output_dir}: {error.strerror or error}") from None
+
     quiet = options["quiet"]
     extractor = load_extractor(options, types)
-    writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, stdout.isatty()))
     report = runner.run(
         extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
         existing=writer.path if skip_existing else None, quiet=quiet, console=err_console(),
@@ -253,7 +325,7 @@ def models_command():
     from .models import camel
     from .output import tables
 
-    Console(file=sys.stdout).print(
+    tables.DataConsole(file=data_output()).print(
         tables.models_table(models.available(), camel.arabert_installed(), str(camel.arabert_path()))
     )
 
@@ -280,12 +352,9 @@ def evaluate(gold, fmt, as_text, **options):
         arner evaluate test.conll --model my-model/ --as-text
     """
     from . import scoring
-    from .inputs.conll import read_conll
 
-    try:
-        sentences, gold_labels = read_conll(gold)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="GOLD") from None
+    stdout = data_output()
+    sentences, gold_labels = read_labelled(gold, "GOLD")
     extractor = load_extractor(options)
     if as_text:
         text, ranges = scoring.as_text(sentences)
@@ -293,7 +362,6 @@ def evaluate(gold, fmt, as_text, **options):
     else:
         predicted = extractor.label(sentences)
     scores = scoring.score(gold_labels, predicted)
-    stdout = sys.stdout
     if fmt == "json":
         import json
 
@@ -302,7 +370,20 @@ def evaluate(gold, fmt, as_text, **options):
     else:
         from .output import tables
 
-        Console(file=stdout).print(tables.scores_table(scores, str(gold)))
+        tables.DataConsole(file=stdout).print(tables.scores_table(scores, str(gold)))
+
+
+def read_labelled(path: Path, option: str) -> tuple[list[list[str]], list[list[str]]]:
+    """A CoNLL file's sentences and labels; a usage error naming `option` if it has none or is malformed."""
+    from .inputs.conll import read_conll
+
+    try:
+        sentences, labels = read_conll(path)
+    except (OSError, ValueError) as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
+    if not sentences:
+        raise click.BadParameter(f"{path} has no sentences (expected 'word TAG' lines)", param_hint=option)
+    return sentences, labels
 
 
 def parse_tests(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, Path]:
@@ -336,6 +417,12 @@ def train(train_file, dev, output_dir, gazetteer, tests, quiet):
     """
     from .models.crf.train import measure, train_from_files
 
+    # Every CoNLL input is checked before training: a bad --test file must not fail after the model is written.
+    read_labelled(train_file, "TRAIN_FILE")
+    if dev is not None:
+        read_labelled(dev, "'--dev'")
+    for name, path in tests.items():
+        read_labelled(path, f"'--test' {name}")
     console = err_console()
     if not quiet:
         console.print(f"arner: training on {escape(str(train_file))}...")

@@ -45,5 +45,9 @@ class NotArnerOutput(ArnerError):
     exit_code = EXIT_USAGE
 
 
+class OutputError(InputError):
+    """One document's output cannot be written (`--output-dir`); a batch reports it and goes on."""
+
+
 class OfflineError(ArnerError):
     """A download was needed and the network did not answer."""

@@ -1,15 +1,29 @@
 """The pipeline without Click: documents in, labelled sentences and entities out.
 
-Sentences from consecutive documents are labelled together in windows of
-`window` sentences, so a BERT model sees full, length-sorted batches even on
-many short files, while memory stays bounded however large the input is.
+A document's entities are a function of that document and the options alone:
+never of the documents before or after it, the window size or the batch size.
+
+- A model whose labels use evidence across sentences (the CRF: `Kind.context`
+  sentences each way) is only ever given sentences of one document. A long
+  document is labelled in stretches of `window` sentences, each fed with
+  `context` sentences on either side, so its labels equal those of labelling
+  the whole document at once while memory stays bounded.
+- A model that labels each sentence alone (BERT, `context` 0) gets windows of
+  `window` sentences across consecutive documents, so it sees full batches
+  even on many short files; its batches hold segments of one length, unpadded,
+  so a sentence's scores do not depend on its batch-mates.
+
+The model sees each word folded (`normalize.fold`: presentation forms and
+variation selectors); entity text and offsets stay on the original text.
 Results come out in input order.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -19,8 +33,9 @@ from .inputs.sources import Document, text_document
 from .models import Settings
 from .names import SHIPPED, Lexicon
 from .text import segment
-from .text.spans import sentence_entities
-from .types import TYPES, DocumentDone, Entity, Event, Sentence, SentenceResult, Skipped
+from .text.normalize import fold, has_arabic_letter
+from .text.spans import bio_spans, sentence_entities
+from .types import TYPES, DocumentDone, Entity, Event, Labelled, Sentence, SentenceResult, Skipped
 
 
 @dataclass
@@ -33,6 +48,11 @@ class _Pending:
 
 class Extractor:
     """Load a model once, then find entities in many texts.
+
+    One Extractor may be shared by threads: it keeps no state between calls
+    but the loaded model, and the model's non-reentrant part (a CRF tagger, a
+    tokenizer, a forward pass) runs under a lock, one call at a time.
+    Segmentation and everything around the model run in parallel.
 
     >>> extractor = Extractor()                       # doctest: +SKIP
     >>> [(e.text, e.type) for e in extractor.extract("وصل الكاظمي إلى بغداد")]  # doctest: +SKIP
@@ -53,21 +73,45 @@ class Extractor:
         self.types = frozenset(types)
         self.lexicon = Lexicon.load([SHIPPED, *names])
         self.known = models.known_words(self.recognizer)
-        self.per_document = self.info.kind.context > 0
+        # Sentences each way that can change a sentence's labels (a CRF saved with
+        # other options says so itself).
+        self.context = getattr(self.recognizer, "context", self.info.kind.context)
+        if window < 1:
+            raise ValueError(f"window must be at least 1 sentence, not {window}")
         self.window = window
+        self._model_lock = threading.Lock()
 
     def extract(self, text: str) -> list[Entity]:
-        """All entities of one text, in order."""
+        """All entities of one text, in order.
+
+        Raises TypeError for anything but a str, ValueError for a str that
+        cannot be text (a lone surrogate).
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"extract() takes a str, not {type(text).__name__}")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError(
+                f"text has a lone surrogate {text[error.start]!r} at offset {error.start}: not valid Unicode text"
+            ) from None
         events = self.stream([text_document(text)])
         return [entity for event in events if isinstance(event, SentenceResult) for entity in event.entities]
 
     def label(self, sentences: list[list[str]]) -> list[list[str]]:
-        """One BIO label per word for pre-tokenized sentences (as in CoNLL files)."""
-        predicted = self.recognizer.predict(sentences)
+        """One BIO label per word for pre-tokenized sentences of one document (as in CoNLL files)."""
+        predicted = self._predict(sentences)
         return [
-            [self._keep(label) for label, _ in self.lexicon.apply(words, labelled)]
+            [self._keep(label) for label, _ in self.lexicon.apply([fold(word) for word in words], labelled)]
             for words, labelled in zip(sentences, predicted)
         ]
+
+    def _predict(self, sentences: list[list[str]]) -> list[Labelled]:
+        """The model's labels, on folded words; words of runs without an Arabic letter are O."""
+        folded = [[fold(word) for word in words] for words in sentences]
+        with self._model_lock:
+            predicted = self.recognizer.predict(folded)
+        return [_arabic_only(words, labelled) for words, labelled in zip(folded, predicted)]
 
     def _keep(self, label: str) -> str:
         return label if label == "O" or label[2:] in self.types else "O"
@@ -77,36 +121,95 @@ class Extractor:
 
         With `keep_text`, each `DocumentDone` carries the document's whole text.
         """
+        if self.context > 0:
+            for item in inputs:
+                if isinstance(item, Skipped):
+                    yield item
+                else:
+                    yield from self._document(item, keep_text)
+            return
         pending = _pending(inputs, keep_text)
         while True:
             window = _take_window(pending, self.window)
             if not window:
                 return
-            labelled = [item for item in window if isinstance(item, _Pending) and item.sentence]
-            predicted = iter(self._predict(labelled))
+            labelled = [item.sentence for item in window if isinstance(item, _Pending) and item.sentence]
+            predicted = iter(self._predict([sentence.texts for sentence in labelled]))
             for item in window:
                 if isinstance(item, Skipped):
                     yield item
                 elif item.sentence is not None:
-                    yield self._result(item, self.lexicon.apply(item.sentence.texts, next(predicted)))
+                    yield self._result(item.document, item.sentence, next(predicted))
                 else:
                     yield DocumentDone(item.document, item.error, item.text)
 
-    def _predict(self, items: list[_Pending]) -> list[list[tuple[str, float]]]:
-        if not self.per_document:
-            return self.recognizer.predict([item.sentence.texts for item in items])
-        # The CRF reads evidence from nearby sentences: keep it within one document.
-        return [
-            labelled
-            for _, group in groupby(items, key=lambda item: id(item.document))
-            for labelled in self.recognizer.predict([item.sentence.texts for item in group])
-        ]
+    def _document(self, document: Document, keep_text: bool) -> Iterator[Event]:
+        """One document in stretches of `window` sentences, each with `context` around it."""
+        kept: list[str] | None = [] if keep_text else None
+        reader = _Sentences(document, kept)
+        before: deque[Sentence] = deque(maxlen=self.context)
+        ahead = list(islice(reader, self.window + self.context))
+        while ahead:
+            core, after = ahead[: self.window], ahead[self.window :]
+            fed = [*before, *core, *after]
+            predicted = self._predict([sentence.texts for sentence in fed])[len(before) : len(before) + len(core)]
+            for sentence, labelled in zip(core, predicted):
+                yield self._result(document, sentence, labelled)
+            before.extend(core)
+            ahead = after + list(islice(reader, self.window))
+        yield DocumentDone(document, reader.error, None if kept is None else "".join(kept))
 
-    def _result(self, item: _Pending, predicted: list[tuple[str, float]]) -> SentenceResult:
-        labels = [self._keep(label) for label, _ in predicted]
-        probs = [prob for _, prob in predicted]
-        entities = sentence_entities(item.sentence, labels, probs, self.known)
-        return SentenceResult(item.document, item.sentence, labels, entities)
+    def _result(self, document: Document, sentence: Sentence, predicted: Labelled) -> SentenceResult:
+        corrected = self.lexicon.apply([fold(text) for text in sentence.texts], predicted)
+        labels = [self._keep(label) for label, _ in corrected]
+        probs = [prob for _, prob in corrected]
+        entities = sentence_entities(sentence, labels, probs, self.known)
+        return SentenceResult(document, sentence, labels, entities)
+
+
+def _arabic_only(words: list[str], labelled: Labelled) -> Labelled:
+    """`labelled` without entities that have letters but no Arabic letter.
+
+    The models know Arabic names only; on Latin (or other) script they label
+    noise, such as a whole English sentence as one ORG. Punctuation and digits
+    inside an Arabic name keep their labels. Name lists apply after this, so a
+    Latin name listed with `--names` is still found.
+    """
+    out = list(labelled)
+    for _, first, last in bio_spans([label for label, _ in labelled]):
+        span = words[first:last]
+        if any(ch.isalpha() for word in span for ch in word) and not any(map(has_arabic_letter, span)):
+            out[first:last] = [("O", prob) for _, prob in labelled[first:last]]
+    return out
+
+
+class _Sentences:
+    """A document's sentences; a decoding error ends them and is kept in `error`."""
+
+    def __init__(self, document: Document, kept: list[str] | None) -> None:
+        self._sentences = segment.sentences(_chunks(document, kept))
+        self.error: InputError | None = None
+
+    def __iter__(self) -> Iterator[Sentence]:
+        return self
+
+    def __next__(self) -> Sentence:
+        if self.error is not None:
+            raise StopIteration
+        try:
+            return next(self._sentences)
+        except InputError as error:
+            self.error = error
+            raise StopIteration from None
+
+
+def _chunks(document: Document, kept: list[str] | None) -> Iterator[str]:
+    """The document's text as segmentation reads it, also added to `kept` when
+    that is a list: an input is read once (stdin cannot be read again)."""
+    for chunk in document.chunks():
+        if kept is not None:
+            kept.append(chunk)
+        yield chunk
 
 
 def _pending(inputs: Iterable[Document | Skipped], keep_text: bool) -> Iterator[_Pending | Skipped]:
@@ -114,22 +217,14 @@ def _pending(inputs: Iterable[Document | Skipped], keep_text: bool) -> Iterator[
         if isinstance(document, Skipped):
             yield document
             continue
-        # The text is kept as segmentation reads it: stdin cannot be read a second time.
-        kept: list[str] = []
-        chunks = _keeping(document.chunks(), kept) if keep_text else document.chunks()
+        kept: list[str] | None = [] if keep_text else None
         try:
-            for sentence in segment.sentences(chunks):
+            for sentence in segment.sentences(_chunks(document, kept)):
                 yield _Pending(document, sentence)
         except InputError as error:
             yield _Pending(document, error=error)
             continue
-        yield _Pending(document, text="".join(kept) if keep_text else None)
-
-
-def _keeping(chunks: Iterator[str], kept: list[str]) -> Iterator[str]:
-    for chunk in chunks:
-        kept.append(chunk)
-        yield chunk
+        yield _Pending(document, text=None if kept is None else "".join(kept))
 
 
 def _take_window(items: Iterator[_Pending | Skipped], size: int) -> list[_Pending | Skipped]:

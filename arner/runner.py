@@ -20,7 +20,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from .errors import InputError
+from .errors import InputError, OutputError
 from .extractor import Extractor
 from .inputs.sources import Document, find_inputs, open_document, stdin_document
 from .output import Writer
@@ -48,14 +48,14 @@ def documents(
     paths: Iterable[str],
     pattern: str,
     encoding: str | None,
-    stdin: BinaryIO,
+    stdin: BinaryIO | None,
     existing: Callable[[str], Path] | None,
     report: Report,
 ) -> Iterator[Document | Skipped]:
     """Open each input; Skipped for what cannot be opened.
 
     `existing(relpath)` is where an input's output file goes: inputs whose file
-    is there already are left out (counted in the report).
+    exists already are counted as done and not opened.
     """
     for found in find_inputs(list(paths), pattern):
         if isinstance(found, Skipped):
@@ -66,12 +66,29 @@ def documents(
             report.existing += 1
             continue
         try:
-            if path is None:
+            if path is None and stdin is None:
+                yield Skipped(source, "stdin is closed")
+            elif path is None:
                 yield stdin_document(encoding, stdin)
             else:
                 yield open_document(path, source, relpath, encoding)
         except InputError as error:
             yield Skipped(source, error.message)
+
+
+def output_collision(paths: Iterable[str], pattern: str, target: Callable[[str], Path]) -> tuple[str, str, Path] | None:
+    """(first input, second input, output path) of two inputs that `--output-dir`
+    would write to one file (`target(relpath)`), or None. Walks the inputs without reading them."""
+    claimed: dict[Path, str] = {}
+    for found in find_inputs(list(paths), pattern):
+        if isinstance(found, Skipped):
+            continue
+        _, source, relpath = found
+        path = target(relpath)
+        if path in claimed:
+            return claimed[path], source, path
+        claimed[path] = source
+    return None
 
 
 def run(
@@ -81,7 +98,7 @@ def run(
     *,
     pattern: str = "*.txt",
     encoding: str | None = None,
-    stdin: BinaryIO,
+    stdin: BinaryIO | None,
     existing: Callable[[str], Path] | None = None,
     quiet: bool = False,
     console: Console,
@@ -100,6 +117,7 @@ def run(
         console.print(f"arner: skipped {escape(item.source)}: {escape(item.reason)}")
 
     inputs = documents(paths, pattern, encoding, stdin, existing, report)
+    found = 0  # entities of the document being read, counted once it is done
     try:
         if progress:
             progress.start()
@@ -108,16 +126,25 @@ def run(
                 skip(event)
             elif isinstance(event, SentenceResult):
                 writer.sentence(event)
-                report.entities += len(event.entities)
+                found += len(event.entities)
             elif isinstance(event, DocumentDone):
-                writer.document(event)
-                if event.error is not None:
-                    skip(Skipped(event.document.source, event.error.message))
+                error = event.error
+                try:
+                    writer.document(event)
+                except OutputError as failure:
+                    error = error or failure
+                if error is not None:
+                    skip(Skipped(event.document.source, error.message))
                 else:
                     report.read += 1
+                    report.entities += found
+                found = 0
                 if progress:
                     progress.advance(task)
         writer.close()
+    except KeyboardInterrupt:
+        writer.abort()
+        raise
     finally:
         if progress:
             progress.stop()

@@ -25,8 +25,11 @@ class Settings:
 class Recognizer(Protocol):
     """A loaded model: lists of words in, one (BIO label, probability) per word out.
 
-    `predict` is given the sentences of one document, in order; a model may use
-    evidence across them, never across documents.
+    `predict` is given consecutive sentences of one document, in order; a model may
+    use evidence across them, up to its kind's `context` sentences each way. A
+    kind with `context` 0 labels each sentence alone, bit for bit whatever else
+    is in the call (BERT batches no padding for that), and may be given
+    sentences of several documents at once.
     """
 
     def predict(self, sentences: list[list[str]]) -> list[Labelled]: ...

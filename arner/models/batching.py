@@ -1,9 +1,9 @@
 """Arner's inference loop for transformer token classifiers, whatever the model.
 
 A subclass gives word pieces, special ids and a forward pass; this class labels
-each word by its first piece, in length-sorted batches padded only to their
-longest window, and cuts sentences longer than the model's window into
-overlapping windows so no text is ever truncated.
+each word by its first piece, in batches of equal-length windows (unpadded, so a
+sentence's scores never depend on its batch-mates), and cuts sentences longer
+than the model's window into overlapping windows so no text is ever truncated.
 """
 
 from __future__ import annotations
@@ -64,7 +64,6 @@ class TokenClassifier:
     max_pieces: int  # pieces per window, special tokens excluded
     cls_id: int
     sep_id: int
-    pad_id: int
     batch_size: int
     device: object
 
@@ -129,18 +128,11 @@ class TokenClassifier:
         segments = [seg for i, words in enumerate(sentences) for seg in self._segments(i, words)]
         segments = [seg for seg in segments if seg.pieces]
         segments.sort(key=lambda seg: len(seg.pieces))
-        cls, sep, pad = self.cls_id, self.sep_id, self.pad_id
+        cls, sep = self.cls_id, self.sep_id
         with torch.inference_mode():
-            for at in range(0, len(segments), self.batch_size):
-                batch = segments[at : at + self.batch_size]
-                width = max(len(seg.pieces) for seg in batch) + 2
-                ids = torch.full((len(batch), width), pad, dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                for row, seg in enumerate(batch):
-                    n = len(seg.pieces) + 2
-                    ids[row, :n] = torch.tensor((cls, *seg.pieces, sep))
-                    mask[row, :n] = 1
-                logits = self.forward(ids.to(self.device), mask.to(self.device))
+            for batch in _same_length_batches(segments, self.batch_size):
+                ids = torch.tensor([(cls, *seg.pieces, sep) for seg in batch], dtype=torch.long)
+                logits = self.forward(ids.to(self.device), torch.ones_like(ids).to(self.device))
                 probs, best = torch.softmax(logits.float(), dim=-1).max(dim=-1)
                 probs, best = probs.cpu().tolist(), best.cpu().tolist()
                 for row, seg in enumerate(batch):
@@ -151,3 +143,20 @@ class TokenClassifier:
                             # +1 skips [CLS]
                             out[word] = (self.labels[best[row][position + 1]], probs[row][position + 1])
         return results
+
+
+def _same_length_batches(segments: list[_Segment], size: int) -> list[list[_Segment]]:
+    """Up to `size` segments of one length per batch, from segments sorted by length.
+
+    No padding: padding a segment changes the rounding of its scores, so a
+    sentence's labels and scores would depend on the sentences batched with it
+    (on other documents, on the window and the batch size). Without it they are
+    a function of the sentence alone.
+    """
+    batches: list[list[_Segment]] = []
+    for segment in segments:
+        if batches and len(batches[-1]) < size and len(batches[-1][0].pieces) == len(segment.pieces):
+            batches[-1].append(segment)
+        else:
+            batches.append([segment])
+    return batches

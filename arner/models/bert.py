@@ -22,7 +22,11 @@ MAX_PIECES = 254
 
 
 class BertRecognizer(TokenClassifier):
-    """A BERT token classifier loaded through CAMeL Tools' NERecognizer."""
+    """A BERT token classifier loaded through CAMeL Tools' NERecognizer.
+
+    Each sentence is labelled on its own (`context` 0), so the extractor may
+    batch sentences of several documents together.
+    """
 
     max_pieces = MAX_PIECES
 
@@ -42,9 +46,7 @@ class BertRecognizer(TokenClassifier):
             )
         self.model = prepared(ner.model, self.device, settings)
         self.batch_size = settings.batch_size
-        self.cls_id, self.sep_id, self.pad_id = (
-            self.tokenizer.cls_token_id, self.tokenizer.sep_token_id, self.tokenizer.pad_token_id,
-        )
+        self.cls_id, self.sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
 
     def pieces_of(self, word: str) -> tuple[int, ...]:
         return tuple(self.tokenizer.convert_tokens_to_ids(self.tokenizer.tokenize(word)))

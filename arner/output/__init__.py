@@ -32,6 +32,10 @@ class Writer:
     def close(self) -> None:
         return None
 
+    def abort(self) -> None:
+        """The run was interrupted: leave what was written well-formed."""
+        return None
+
 
 class PerDocumentWriter(Writer):
     """Collects one document's entities until it ends; skips failed documents."""
@@ -64,11 +68,9 @@ def make_writer(fmt: str, summary: bool, output_dir: Path | None, stdout: TextIO
     if output_dir is not None:
         return formats.DirectoryWriter(output_dir)
     if fmt == "table":
-        from rich.console import Console
-
         from . import tables
 
-        console = Console(file=stdout)
+        console = tables.DataConsole(file=stdout)
         return tables.SummaryTableWriter(console, bidi) if summary else tables.TableWriter(console, bidi)
     if summary:
         return formats.SummaryWriter(stdout, fmt)

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
+from ..errors import OutputError
 from ..types import DocumentDone, Entity, SentenceResult
 from . import PerDocumentWriter, Writer
 
@@ -44,6 +45,10 @@ class JsonWriter(PerDocumentWriter):
     def close(self) -> None:
         self.out.write("[]\n" if self._count == 0 else "\n]\n")
         self.out.flush()
+
+    def abort(self) -> None:
+        # Each document went out in one write: closing the array keeps the finished ones valid JSON.
+        self.close()
 
 
 class JsonlWriter(Writer):
@@ -103,9 +108,13 @@ class ConllWriter(Writer):
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename: readers never see half a file."""
+    """Write via a temporary file and a rename: readers never see half a file.
+
+    The temporary name is short whatever `path` is, so any name that fits the
+    file system can be written.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".arner-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -116,7 +125,10 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 class DirectoryWriter(PerDocumentWriter):
-    """One JSON file per input document under a directory, mirroring the input tree."""
+    """One JSON file per input document under a directory, mirroring the input tree.
+
+    A file that cannot be written raises OutputError: the run reports and skips it.
+    """
 
     suffix = ".json"
 
@@ -129,7 +141,11 @@ class DirectoryWriter(PerDocumentWriter):
         return self.directory / (relpath + self.suffix)
 
     def finished(self, done: DocumentDone, entities: list[Entity]) -> None:
-        write_atomically(self.path(done.document.relpath), self.render(done, entities))
+        path = self.path(done.document.relpath)
+        try:
+            write_atomically(path, self.render(done, entities))
+        except OSError as error:
+            raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
 
     def render(self, done: DocumentDone, entities: list[Entity]) -> str:
         return json.dumps(document_object(done, entities), ensure_ascii=False, indent=2) + "\n"

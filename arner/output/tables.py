@@ -17,6 +17,16 @@ from . import Writer
 from .bidi import context, display
 from .formats import Summary, SummaryRow
 
+class DataConsole(Console):
+    """A console for stdout: a closed pipe raises BrokenPipeError like any other write.
+
+    Rich's own reaction (exit 1) would hide it from the CLI, which exits 141.
+    """
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
 COLOURS = {"PERS": "magenta", "LOC": "green", "ORG": "cyan", "MISC": "yellow"}
 
 

@@ -11,6 +11,8 @@ Choices (measured on the last 10 % of ANERcorp train):
   F1 on held-out data (.745 vs .753, mean of two held-out tenths).
 """
 
+import re
+import unicodedata
 from collections.abc import Container
 
 _DELETE = (
@@ -38,9 +40,37 @@ _TABLE = str.maketrans(
     }
 )
 
+# Arabic presentation forms (contextual letter shapes, ligatures) and variation selectors.
+_FOLDED = re.compile("[\ufb50-\ufdff\ufe70-\ufeff\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufefe]")
+
 _CONJUNCTIONS = ("و", "ف")
 _PREPOSITIONS = ("ب", "ل", "ك")
 _MIN_REST = 3  # shorter remainders are too often the word itself ("ولد", "لبس")
+
+
+def fold(word: str) -> str:
+    """`word` as the models read it: presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF)
+    become the letters they show (NFKC: "ﻻ" → "لا"), variation selectors go.
+
+    Only those characters change; others keep their form (NFKC would also fold
+    digits, superscripts and compatibility characters the models were trained on).
+    Entities keep the original text and offsets: this is for the model's eyes.
+    """
+    if not _FOLDED.search(word):
+        return word
+    return _FOLDED.sub(lambda match: _fold_char(match.group()), word) or word
+
+
+def _fold_char(ch: str) -> str:
+    if "\ufe00" <= ch <= "\ufe0f" or ch >= "\U000e0100":
+        return ""
+    return unicodedata.normalize("NFKC", ch)
+
+
+def has_arabic_letter(text: str) -> bool:
+    """Whether `text` has a letter of the Arabic script."""
+    return any(unicodedata.category(ch).startswith("L") for ch in _ARABIC.findall(text))
 
 
 def normalize(text: str) -> str:

@@ -298,5 +298,7 @@ def _other_occurrences(
     counter = nearby[stem]
     own_counts = Counter(own)
     feats = [f"dn={min(others, 3)}"]
-    feats += [f"d:{c}" for c, k in counter.items() if k - own_counts[c] > 0]
+    # Sorted: the cues' insertion order depends on where labelling started, and the
+    # order of a CRF's attributes changes the rounding of its scores.
+    feats += sorted(f"d:{c}" for c, k in counter.items() if k - own_counts[c] > 0)
     return feats

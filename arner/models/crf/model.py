@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
@@ -79,9 +80,13 @@ class CRFModel:
         self._extractor = FeatureExtractor(
             gazetteer, stats, self.known_words, context, from_entries(entities)
         )
+        # Features look `context` sentences each way, and label propagation as far again.
+        self.context = 2 * context
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
         self._labels = self._tagger.labels()
+        # A Tagger holds the sentence being tagged (set, tag, marginal): one user at a time.
+        self._tagger_lock = threading.Lock()
 
     @classmethod
     def load(cls, path: str | Path) -> CRFModel:
@@ -136,15 +141,16 @@ class CRFModel:
         if not features:
             return []
         tagger = self._tagger
-        tagger.set(features)
         tagged = []
-        for t, label in enumerate(tagger.tag()):
-            p = tagger.marginal(label, t)
-            doubtful = label == "O" and p < PROPAGATE_MAX_OUTSIDE
-            alternatives = (
-                {k: tagger.marginal(k, t) for k in self._labels} if doubtful else None
-            )
-            tagged.append(Tagged(label, p, alternatives))
+        with self._tagger_lock:
+            tagger.set(features)
+            for t, label in enumerate(tagger.tag()):
+                p = tagger.marginal(label, t)
+                doubtful = label == "O" and p < PROPAGATE_MAX_OUTSIDE
+                alternatives = (
+                    {k: tagger.marginal(k, t) for k in self._labels} if doubtful else None
+                )
+                tagged.append(Tagged(label, p, alternatives))
         return tagged
 
 
