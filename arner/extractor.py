@@ -75,7 +75,7 @@ class Extractor:
         """Label every sentence of every document; yields events in input order."""
         pending = _pending(inputs)
         while True:
-            window = _take_window(pending, self.window)
+            window = _take_window(pending, self.window, whole_documents=self.per_document)
             if not window:
                 return
             labelled = [item for item in window if isinstance(item, _Pending) and item.sentence]
@@ -119,14 +119,28 @@ def _pending(inputs: Iterable[Document | Skipped]) -> Iterator[_Pending | Skippe
         yield _Pending(document)
 
 
-def _take_window(items: Iterator[_Pending | Skipped], size: int) -> list[_Pending | Skipped]:
-    """Items up to and including the `size`-th sentence."""
+def _take_window(items: Iterator[_Pending | Skipped], size: int, whole_documents: bool) -> list[_Pending | Skipped]:
+    """Items up to and including the `size`-th sentence.
+
+    With `whole_documents` (a model that reads a document's other sentences), a window ends at
+    the end of a document once it holds `size` sentences, or after `size` sentences of one
+    document: each document is then labelled in the same pieces (its sentences 1 to `size`,
+    then the next `size`, ...) whatever comes before it, so its entities never depend on the
+    other inputs of a run, or on how an engine batches documents.
+    """
     window: list[_Pending | Skipped] = []
-    sentences = 0
+    sentences = in_document = 0
     for item in items:
         window.append(item)
-        if isinstance(item, _Pending) and item.sentence is not None:
-            sentences += 1
-            if sentences >= size:
+        if isinstance(item, Skipped):
+            continue
+        if item.sentence is None:
+            in_document = 0
+            if whole_documents and sentences >= size:
                 break
+            continue
+        sentences += 1
+        in_document += 1
+        if (in_document if whole_documents else sentences) >= size:
+            break
     return window
