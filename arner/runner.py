@@ -25,7 +25,7 @@ from .extractor import Extractor
 from .inputs.sources import Document, find_inputs, open_document, stdin_document
 from .output import Writer
 from .output.formats import output_path
-from .types import DocumentDone, SentenceResult, Skipped
+from .types import DocumentDone, Event, SentenceResult, Skipped
 
 
 @dataclass
@@ -62,13 +62,19 @@ def documents(
         if existing is not None and output_path(existing, relpath).exists():
             report.existing += 1
             continue
-        try:
-            if path is None:
-                yield stdin_document(encoding, stdin)
-            else:
-                yield open_document(path, source, relpath, encoding)
-        except InputError as error:
-            yield Skipped(source, error.message)
+        yield open_input(path, source, relpath, encoding, stdin)
+
+
+def open_input(
+    path: Path | None, source: str, relpath: str, encoding: str | None, stdin: BinaryIO | None = None
+) -> Document | Skipped:
+    """One input found by find_inputs, opened; Skipped when it cannot be (vanished, binary, ...)."""
+    try:
+        if path is None:
+            return stdin_document(encoding, stdin)
+        return open_document(path, source, relpath, encoding)
+    except InputError as error:
+        return Skipped(source, error.message)
 
 
 def run(
@@ -86,6 +92,21 @@ def run(
     """Process every input; `output_dir` here means: skip inputs already written there."""
     report = Report()
     paths = list(paths)
+    inputs = documents(paths, pattern, encoding, stdin, output_dir, report)
+    return drive(extractor.stream(inputs), writer, report, paths, pattern, quiet=quiet, console=console)
+
+
+def drive(
+    events: Iterable[Event],
+    writer: Writer,
+    report: Report,
+    paths: list[str],
+    pattern: str,
+    *,
+    quiet: bool,
+    console: Console,
+) -> Report:
+    """Feed events to the writer and count them into `report`, whichever engine made them."""
     many = len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
     progress = _progress(console) if many and not quiet and console.is_terminal else None
     if progress:
@@ -96,11 +117,10 @@ def run(
         report.skipped.append(item)
         console.print(f"arner: skipped {escape(item.source)}: {escape(item.reason)}")
 
-    inputs = documents(paths, pattern, encoding, stdin, output_dir, report)
     try:
         if progress:
             progress.start()
-        for event in extractor.stream(inputs):
+        for event in events:
             if isinstance(event, Skipped):
                 skip(event)
             elif isinstance(event, SentenceResult):
