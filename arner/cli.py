@@ -89,14 +89,24 @@ def model_options(command: Callable) -> Callable:
     return command
 
 
-def load_extractor(options: dict, types=TYPES):
-    from .extractor import Extractor
+def extractor_args(options: dict, types=TYPES) -> dict:
+    """The Extractor's arguments from the model options (what Ray's workers load it from)."""
     from .models import Settings
 
     settings = Settings(options["device"], options["batch_size"], options["quantize"], options["threads"])
-    extractor = Extractor(options["model"], settings=settings, types=types, names=options["names"])
-    if not options["quiet"]:
-        err_console().print(f"arner: using model {escape(extractor.info.describe())}")
+    return {"model": options["model"], "settings": settings, "types": types, "names": options["names"]}
+
+
+def announce(info, quiet: bool) -> None:
+    if not quiet:
+        err_console().print(f"arner: using model {escape(info.describe())}")
+
+
+def load_extractor(options: dict, types=TYPES):
+    from .extractor import Extractor
+
+    extractor = Extractor(**extractor_args(options, types))
+    announce(extractor.info, options["quiet"])
     return extractor
 
 
@@ -147,10 +157,15 @@ def cli() -> None:
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one JSON file per input here, mirroring the input tree.")
 @click.option("--skip-existing", is_flag=True, help="With --output-dir: skip inputs whose JSON exists.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", envvar="ARNER_ENGINE",
+              show_envvar=True, show_default=True, help="Run here, or on Ray (a cluster, or all cores here).")
+@click.option("--ray-address", envvar="RAY_ADDRESS", show_envvar=True, metavar="auto|ray://HOST:PORT",
+              help="With --engine ray: the cluster to join (default: start Ray on this machine).")
+@click.option("--workers", type=click.IntRange(1), metavar="N", help="With --engine ray: model copies (default: one per CPU).")
 @model_options
 @translate_errors
-def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_existing,
-            **options):
+def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_existing, engine, ray_address,
+            workers, **options):
     """Find entities in files, directories (walked recursively) or stdin (-).
 
     \b
@@ -159,9 +174,12 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
         arner extract -f json a.txt b.txt        # one JSON array
         echo "زار الكاظمي بغداد" | arner extract --types PERS
         arner extract archive/ -o out/ --skip-existing
+        arner extract --engine ray --ray-address auto /shared/archive/ -o /shared/out/
     """
     if skip_existing and not output_dir:
         raise click.UsageError("--skip-existing needs --output-dir")
+    if workers and engine != "ray":
+        raise click.UsageError("--workers needs --engine ray")
     stdout = sys.stdout
     fmt = fmt or ("table" if stdout.isatty() else "jsonl")
     if summary and (fmt == "conll" or output_dir):
@@ -172,16 +190,31 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
             raise click.UsageError("no input: give files or directories, or pipe text into arner extract")
         paths = ("-",)
 
-    from . import runner
-    from .output import make_writer
-
     quiet = options["quiet"]
-    extractor = load_extractor(options, types)
-    writer = make_writer(fmt, summary, output_dir, stdout)
-    report = runner.run(
-        extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
-        output_dir=output_dir if skip_existing else None, quiet=quiet, console=err_console(),
-    )
+    if engine == "ray":
+        if "-" in paths:
+            raise click.UsageError("--engine ray reads files and directories, not stdin")
+        from . import engines, models
+
+        ray_engine = engines.load_ray()
+        args = extractor_args(options, types)
+        info = models.resolve(args["model"])
+        announce(info, quiet)
+        report = ray_engine.run(
+            {**args, "model": info.name}, paths, fmt=fmt, summary=summary, stdout=stdout, pattern=pattern,
+            encoding=encoding, output_dir=output_dir, skip_existing=skip_existing, address=ray_address,
+            workers=workers, quiet=quiet, console=err_console(),
+        )
+    else:
+        from . import runner
+        from .output import make_writer
+
+        extractor = load_extractor(options, types)
+        writer = make_writer(fmt, summary, output_dir, stdout)
+        report = runner.run(
+            extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
+            output_dir=output_dir if skip_existing else None, quiet=quiet, console=err_console(),
+        )
     if report.skipped:
         sys.exit(EXIT_SKIPPED)
 

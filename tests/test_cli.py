@@ -176,7 +176,7 @@ def test_missing_file_is_skipped_and_the_rest_runs(article, bert_loc):
 
 
 def test_help_does_not_import_torch():
-    code = "import sys; from arner.cli import cli; print(sorted({'torch', 'transformers', 'camel_tools'} & set(sys.modules)))"
+    code = "import sys; from arner.cli import cli; print(sorted({'torch', 'transformers', 'camel_tools', 'ray'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
