@@ -161,7 +161,8 @@ def cli() -> None:
               show_envvar=True, show_default=True, help="Run here, or on Ray (a cluster, or all cores here).")
 @click.option("--ray-address", envvar="RAY_ADDRESS", show_envvar=True, metavar="auto|ray://HOST:PORT",
               help="With --engine ray: the cluster to join (default: start Ray on this machine).")
-@click.option("--workers", type=click.IntRange(1), metavar="N", help="With --engine ray: model copies (default: one per CPU).")
+@click.option("--workers", type=click.IntRange(1), metavar="N",
+              help="With --engine ray: model copies (default: one per CPU).")
 @model_options
 @translate_errors
 def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_existing, engine, ray_address,

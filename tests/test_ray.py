@@ -69,7 +69,7 @@ def test_bad_files_reported_and_counted_as_locally(corpus, tmp_path):
 def test_a_file_gone_before_its_worker_opens_it_is_skipped_as_locally(tmp_path):
     gone = tmp_path / "gone.txt"
     worker = ray_engine._DocumentWorker({"model": "builtin"}, None, None)
-    batch = {name: np.array([value]) for name, value in {"path": str(gone), "source": "gone.txt", "relpath": "gone.txt"}.items()}
+    batch = {"path": np.array([str(gone)]), "source": np.array(["gone.txt"]), "relpath": np.array(["gone.txt"])}
     [outcome] = [pickle.loads(row) for row in worker(batch)["outcome"]]
     assert outcome.events == [open_input(gone, "gone.txt", "gone.txt", None)]
     assert outcome.events == [Skipped("gone.txt", "No such file or directory")]

@@ -134,11 +134,20 @@ def run(
     report = Report()
     items, skipped_before = _listing(paths, pattern, output_dir if skip_existing else None, report)
     with connect(address):
-        outcomes = _outcomes(items, extractor_args, encoding, output_dir, workers)
+        output_dir = output_dir and output_dir.absolute()
+        outcomes = _outcomes(items, _for_workers(extractor_args), encoding, output_dir, workers)
         # With --output-dir the actors have written the files; the driver only reports.
         writer = Writer() if output_dir else make_writer(fmt, summary, None, stdout)
         return drive(_events(outcomes, skipped_before, report), writer, report, paths, pattern,
                      quiet=quiet, console=console)
+
+
+def _for_workers(extractor_args: dict) -> dict:
+    """The Extractor's arguments with absolute paths: a worker's current folder is not the driver's."""
+    model = extractor_args["model"]
+    if model not in (models.BUILTIN, models.ARABERT):
+        model = os.path.abspath(model)
+    return {**extractor_args, "model": model, "names": tuple(Path(name).absolute() for name in extractor_args["names"])}
 
 
 def _listing(
@@ -154,7 +163,7 @@ def _listing(
             report.existing += 1
         else:
             path, source, relpath = found
-            items.append({"path": str(path), "source": source, "relpath": relpath})
+            items.append({"path": os.path.abspath(path), "source": source, "relpath": relpath})
             skipped_before.append([])
     return items, skipped_before
 
@@ -249,8 +258,8 @@ def extract_dataset(
     >>> texts = ray.data.read_parquet("s3://archive/articles/")               # doctest: +SKIP
     >>> extract_dataset(texts, id_column="url").write_parquet("s3://archive/entities/")  # doctest: +SKIP
     """
-    extractor_args = {"model": models.resolve(model).name, "settings": settings, "types": tuple(types),
-                      "names": tuple(names)}
+    extractor_args = _for_workers({"model": models.resolve(model).name, "settings": settings, "types": tuple(types),
+                                   "names": tuple(names)})
     return ds.map_batches(
         _TextWorker,
         fn_constructor_args=(extractor_args, text_column, id_column),
