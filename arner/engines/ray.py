@@ -88,7 +88,9 @@ def connect(address: str | None = None, num_cpus: int | None = None) -> Iterator
         with _quiet_stderr():
             ray.init(**options)
     except (ConnectionError, RuntimeError, ValueError) as error:
-        raise ArnerError(f"cannot start or reach Ray at {address or 'this machine'}: {error}",
+        if not address:
+            raise ArnerError(f"cannot start Ray on this machine: {error}") from None
+        raise ArnerError(f"cannot reach Ray at {address}: {error}",
                          "`ray start --head` on the cluster's head node, or leave --ray-address empty") from None
     # Ray Data logs each execution at INFO and some advice at WARNING to stderr, which is for arner's lines.
     logging.getLogger("ray.data").setLevel(logging.ERROR)
@@ -133,8 +135,8 @@ def run(
     paths = list(paths)
     report = Report()
     items, skipped_before = _listing(paths, pattern, output_dir if skip_existing else None, report)
+    output_dir = output_dir and output_dir.absolute()
     with connect(address):
-        output_dir = output_dir and output_dir.absolute()
         outcomes = _outcomes(items, _for_workers(extractor_args), encoding, output_dir, workers)
         # With --output-dir the actors have written the files; the driver only reports.
         writer = Writer() if output_dir else make_writer(fmt, summary, None, stdout)
@@ -147,7 +149,8 @@ def _for_workers(extractor_args: dict) -> dict:
     model = extractor_args["model"]
     if model not in (models.BUILTIN, models.ARABERT):
         model = os.path.abspath(model)
-    return {**extractor_args, "model": model, "names": tuple(Path(name).absolute() for name in extractor_args["names"])}
+    names = tuple(Path(name).absolute() for name in extractor_args["names"])
+    return {**extractor_args, "model": model, "names": names}
 
 
 def _listing(
