@@ -149,7 +149,7 @@ def _for_workers(extractor_args: dict) -> dict:
     model = extractor_args["model"]
     if model not in (models.BUILTIN, models.ARABERT):
         model = os.path.abspath(model)
-    names = tuple(Path(name).absolute() for name in extractor_args["names"])
+    names = tuple(Path(name).absolute() for name in extractor_args.get("names", ()))
     return {**extractor_args, "model": model, "names": names}
 
 
