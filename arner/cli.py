@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import click
 from rich.console import Console
@@ -21,6 +21,9 @@ from rich.markup import escape
 from .errors import EXIT_INTERRUPTED, EXIT_SKIPPED, ArnerError
 from .output import FORMATS
 from .types import TYPES
+
+if TYPE_CHECKING:
+    from .models import ModelInfo
 
 
 def err_console() -> Console:
@@ -97,7 +100,7 @@ def extractor_args(options: dict, types=TYPES) -> dict:
     return {"model": options["model"], "settings": settings, "types": types, "names": options["names"]}
 
 
-def announce(info, quiet: bool) -> None:
+def announce(info: ModelInfo, quiet: bool) -> None:
     if not quiet:
         err_console().print(f"arner: using model {escape(info.describe())}")
 
@@ -197,7 +200,7 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
             raise click.UsageError("--engine ray reads files and directories, not stdin")
         from . import engines, models
 
-        ray_engine = engines.load_ray()
+        ray_engine = engines.load_ray(local=not ray_address)
         args = extractor_args(options, types)
         info = models.resolve(args["model"])
         announce(info, quiet)

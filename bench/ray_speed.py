@@ -27,13 +27,14 @@ sys.path.insert(0, str(ROOT))
 from rich.console import Console  # noqa: E402
 
 from arner import runner  # noqa: E402
-from arner.engines import ray as ray_engine  # noqa: E402
+from arner.engines import load_ray  # noqa: E402
 from arner.extractor import Extractor  # noqa: E402
 from arner.output.formats import JsonlWriter  # noqa: E402
 from arner.types import SentenceResult  # noqa: E402
 from corpus_fixture import make_corpus  # noqa: E402
 
 QUIET = Console(file=io.StringIO())
+ray_engine = load_ray(local=True)
 
 
 def words_in(folder: Path) -> int:

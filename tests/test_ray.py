@@ -7,13 +7,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import ray.data
 from click.testing import CliRunner
 from corpus_fixture import SAMPLE_DATA, make_corpus
 
 from arner.cli import cli
-from arner.engines import ray as ray_engine
-from arner.extractor import Extractor
+from arner.engines import load_ray
+
+ray_engine = load_ray(local=True)  # before Ray is imported: Ray on loopback only
+
+import ray.data  # noqa: E402
+
+from arner.extractor import Extractor  # noqa: E402
 from arner.inputs.sources import text_document
 from arner.runner import open_input
 from arner.types import SentenceResult, Skipped
@@ -39,6 +43,10 @@ def extract(engine, *args):
 
 def assert_same(local, ray_run):
     assert (ray_run.exit_code, ray_run.stderr, ray_run.stdout) == (local.exit_code, local.stderr, local.stdout)
+
+
+def test_the_ray_started_here_is_on_loopback():
+    assert ray.util.get_node_ip_address() == "127.0.0.1"
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])

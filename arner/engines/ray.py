@@ -75,7 +75,8 @@ class Outcome:
 @contextlib.contextmanager
 def connect(address: str | None = None, num_cpus: int | None = None) -> Iterator[None]:
     """Use the Ray this process has joined; else join `address` ("auto", "ray://host:port"),
-    or with no address start a Ray on this machine (loopback only) and stop it afterwards."""
+    or with no address start a Ray on this machine and stop it afterwards (on loopback when
+    this module was loaded with `arner.engines.load_ray(local=True)`)."""
     if ray.is_initialized():
         yield
         return
@@ -83,7 +84,7 @@ def connect(address: str | None = None, num_cpus: int | None = None) -> Iterator
     os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
     options: dict = {"address": address or "local", "log_to_driver": False, "logging_level": logging.ERROR}
     if not address:
-        options.update(num_cpus=num_cpus or os.cpu_count(), include_dashboard=False, _node_ip_address="127.0.0.1")
+        options.update(num_cpus=num_cpus or os.cpu_count(), include_dashboard=False)
     try:
         with _quiet_stderr():
             ray.init(**options)
@@ -136,7 +137,9 @@ def run(
     report = Report()
     items, skipped_before = _listing(paths, pattern, output_dir if skip_existing else None, report)
     output_dir = output_dir and output_dir.absolute()
-    with connect(address):
+    # Ray's driver prints what its raylets report (a worker died, its task is retried) on
+    # sys.stdout, which is data here: send that to stderr; the writer keeps `stdout`.
+    with contextlib.redirect_stdout(sys.stderr), connect(address):
         outcomes = _outcomes(items, _for_workers(extractor_args), encoding, output_dir, workers)
         # With --output-dir the actors have written the files; the driver only reports.
         writer = Writer() if output_dir else make_writer(fmt, summary, None, stdout)
