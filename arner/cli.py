@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 import click
 from rich.console import Console
@@ -23,6 +23,9 @@ from .output import FORMATS
 from .output.bidi import MODES as BIDI_MODES
 from .output.bidi import resolve as resolve_bidi
 from .types import TYPES
+
+if TYPE_CHECKING:
+    from .models import ModelInfo
 
 
 def err_console() -> Console:
@@ -150,14 +153,24 @@ def model_options(command: Callable) -> Callable:
     return command
 
 
-def load_extractor(options: dict, types=TYPES):
-    from .extractor import Extractor
+def extractor_args(options: dict, types=TYPES) -> dict:
+    """The Extractor's arguments from the model options (what Ray's workers load it from)."""
     from .models import Settings
 
     settings = Settings(options["device"], options["batch_size"], options["quantize"], options["threads"])
-    extractor = Extractor(options["model"], settings=settings, types=types, names=options["names"])
-    if not options["quiet"]:
-        err_console().print(f"arner: using model {escape(extractor.info.describe())}")
+    return {"model": options["model"], "settings": settings, "types": types, "names": options["names"]}
+
+
+def announce(info: ModelInfo, quiet: bool) -> None:
+    if not quiet:
+        err_console().print(f"arner: using model {escape(info.describe())}")
+
+
+def load_extractor(options: dict, types=TYPES):
+    from .extractor import Extractor
+
+    extractor = Extractor(**extractor_args(options, types))
+    announce(extractor.info, options["quiet"])
     return extractor
 
 
@@ -215,10 +228,16 @@ def cli() -> None:
     help="-f table: on shapes and reorders Arabic for terminals without bidi support, off leaves it as "
     "stored, auto decides from the terminal.",
 )
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", envvar="ARNER_ENGINE",
+              show_envvar=True, show_default=True, help="Run here, or on Ray (a cluster, or all cores here).")
+@click.option("--ray-address", envvar="RAY_ADDRESS", show_envvar=True, metavar="auto|ray://HOST:PORT",
+              help="With --engine ray: the cluster to join (default: start Ray on this machine).")
+@click.option("--workers", type=click.IntRange(1), metavar="N",
+              help="With --engine ray: model copies (default: one per CPU).")
 @model_options
 @translate_errors
-def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_existing, bidi,
-            **options):
+def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_existing, bidi, engine, ray_address,
+            workers, **options):
     """Find entities in files, directories (walked recursively) or stdin (-).
 
     \b
@@ -228,9 +247,12 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
         echo "زار الكاظمي بغداد" | arner extract --types PERS
         arner extract archive/ -o out/ --skip-existing
         arner extract news/ -f html > entities.html   # open it in a browser
+        arner extract --engine ray --ray-address auto /shared/archive/ -o /shared/out/
     """
     if skip_existing and not output_dir:
         raise click.UsageError("--skip-existing needs --output-dir")
+    if workers and engine != "ray":
+        raise click.UsageError("--workers needs --engine ray")
     if summary and (fmt == "conll" or output_dir):
         raise click.UsageError("--summary works with -f table, json, jsonl, tsv or html, not with conll or --output-dir")
     stdout = sys.stdout if output_dir else data_output()
@@ -259,11 +281,26 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
             raise ArnerError(f"cannot create the output folder {output_dir}: {error.strerror or error}") from None
 
     quiet = options["quiet"]
-    extractor = load_extractor(options, types)
-    report = runner.run(
-        extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
-        existing=writer.path if skip_existing else None, quiet=quiet, console=err_console(),
-    )
+    if engine == "ray":
+        if "-" in paths:
+            raise click.UsageError("--engine ray reads files and directories, not stdin")
+        from . import engines, models
+
+        ray_engine = engines.load_ray(local=not ray_address)
+        args = extractor_args(options, types)
+        info = models.resolve(args["model"])
+        announce(info, quiet)
+        report = ray_engine.run(
+            {**args, "model": info.name}, paths, writer, fmt=fmt, pattern=pattern, encoding=encoding,
+            output_dir=output_dir, skip_existing=skip_existing, address=ray_address, workers=workers,
+            quiet=quiet, console=err_console(),
+        )
+    else:
+        extractor = load_extractor(options, types)
+        report = runner.run(
+            extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
+            existing=writer.path if skip_existing else None, quiet=quiet, console=err_console(),
+        )
     if report.skipped:
         sys.exit(EXIT_SKIPPED)
 

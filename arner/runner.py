@@ -24,7 +24,7 @@ from .errors import InputError, OutputError
 from .extractor import Extractor
 from .inputs.sources import Document, find_inputs, open_document, stdin_document
 from .output import Writer
-from .types import DocumentDone, SentenceResult, Skipped
+from .types import DocumentDone, Event, SentenceResult, Skipped
 
 
 @dataclass
@@ -65,15 +65,21 @@ def documents(
         if existing is not None and existing(relpath).exists():
             report.existing += 1
             continue
-        try:
-            if path is None and stdin is None:
-                yield Skipped(source, "stdin is closed")
-            elif path is None:
-                yield stdin_document(encoding, stdin)
-            else:
-                yield open_document(path, source, relpath, encoding)
-        except InputError as error:
-            yield Skipped(source, error.message)
+        yield open_input(path, source, relpath, encoding, stdin)
+
+
+def open_input(
+    path: Path | None, source: str, relpath: str, encoding: str | None, stdin: BinaryIO | None = None
+) -> Document | Skipped:
+    """One input found by find_inputs, opened; Skipped when it cannot be (vanished, binary, ...)."""
+    if path is None and stdin is None:
+        return Skipped(source, "stdin is closed")
+    try:
+        if path is None:
+            return stdin_document(encoding, stdin)
+        return open_document(path, source, relpath, encoding)
+    except InputError as error:
+        return Skipped(source, error.message)
 
 
 def output_collision(paths: Iterable[str], pattern: str, target: Callable[[str], Path]) -> tuple[str, str, Path] | None:
@@ -106,6 +112,22 @@ def run(
     """Process every input; with `existing`, skip those whose output file exists (see `documents`)."""
     report = Report()
     paths = list(paths)
+    inputs = documents(paths, pattern, encoding, stdin, existing, report)
+    events = extractor.stream(inputs, keep_text=writer.needs_text)
+    return drive(events, writer, report, paths, pattern, quiet=quiet, console=console)
+
+
+def drive(
+    events: Iterable[Event],
+    writer: Writer,
+    report: Report,
+    paths: list[str],
+    pattern: str,
+    *,
+    quiet: bool,
+    console: Console,
+) -> Report:
+    """Feed events to the writer and count them into `report`, whichever engine made them."""
     many = len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
     progress = _progress(console) if many and not quiet and console.is_terminal else None
     if progress:
@@ -116,12 +138,11 @@ def run(
         report.skipped.append(item)
         console.print(f"arner: skipped {escape(item.source)}: {escape(item.reason)}")
 
-    inputs = documents(paths, pattern, encoding, stdin, existing, report)
     found = 0  # entities of the document being read, counted once it is done
     try:
         if progress:
             progress.start()
-        for event in extractor.stream(inputs, keep_text=writer.needs_text):
+        for event in events:
             if isinstance(event, Skipped):
                 skip(event)
             elif isinstance(event, SentenceResult):

@@ -178,7 +178,7 @@ def test_missing_file_is_skipped_and_the_rest_runs(article, bert_loc):
     ]
 
 
-HEAVY = "{'torch', 'transformers', 'camel_tools', 'pycrfsuite'}"
+HEAVY = "{'torch', 'transformers', 'camel_tools', 'pycrfsuite', 'ray'}"
 
 
 @pytest.mark.parametrize("args", [["--help"], ["extract", "--help"], ["extract", "-f", "xml"]])

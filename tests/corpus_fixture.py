@@ -1,0 +1,27 @@
+"""A generated corpus of news-like documents: sample_data's sentences, shuffled into many files."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+def sample_sentences() -> list[str]:
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sorted(SAMPLE_DATA.rglob("*.txt")))
+    return [part.strip() for part in re.split(r"(?<=[.؟!])\s+|\n+", text) if part.strip()]
+
+
+def make_corpus(folder: Path, documents: int, seed: int = 0) -> Path:
+    """`documents` files of 2 to 12 sentences (one paragraph a line), in 10 sub-folders."""
+    rng = random.Random(seed)
+    sentences = sample_sentences()
+    for number in range(documents):
+        path = folder / f"part-{number % 10}" / f"doc-{number:05d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        chosen = rng.sample(sentences, rng.randint(2, 12))
+        paragraphs = [" ".join(chosen[i : i + 3]) for i in range(0, len(chosen), 3)]
+        path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return folder
