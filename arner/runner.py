@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, TextIO
+from typing import BinaryIO, Callable, Iterable, Iterator, TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -49,12 +49,16 @@ def documents(
     paths: Iterable[str],
     pattern: str,
     encoding: str | None,
-    stdin: BinaryIO,
+    stdin: BinaryIO | None,
     existing: Path | None,
     report: Report,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[Document | Skipped]:
-    """Open each input; Skipped for what cannot be opened (or is already done)."""
-    for found in find_inputs(list(paths), pattern):
+    """Open each input; Skipped for what cannot be opened (or is already done).
+
+    `warn` hears notes for people: an unsure encoding, a glob that matched nothing.
+    """
+    for found in find_inputs(list(paths), pattern, warn):
         if isinstance(found, Skipped):
             yield found
             continue
@@ -63,12 +67,15 @@ def documents(
             report.existing += 1
             continue
         try:
-            if path is None:
-                yield stdin_document(encoding, stdin)
-            else:
-                yield open_document(path, source, relpath, encoding)
+            document = (
+                stdin_document(encoding, stdin) if path is None else open_document(path, source, relpath, encoding)
+            )
         except InputError as error:
             yield Skipped(source, error.message)
+            continue
+        if document.warning and warn is not None:
+            warn(f"{document.source}: {document.warning}")
+        yield document
 
 
 def run(
@@ -78,7 +85,7 @@ def run(
     *,
     pattern: str = "*.txt",
     encoding: str | None = None,
-    stdin: BinaryIO,
+    stdin: BinaryIO | None,
     output_dir: Path | None = None,
     quiet: bool = False,
     console: Console,
@@ -96,7 +103,11 @@ def run(
         report.skipped.append(item)
         console.print(f"arner: skipped {escape(item.source)}: {escape(item.reason)}")
 
-    inputs = documents(paths, pattern, encoding, stdin, output_dir, report)
+    def warn(note: str) -> None:
+        if not quiet:
+            console.print(f"arner: {escape(note)}")
+
+    inputs = documents(paths, pattern, encoding, stdin, output_dir, report, warn)
     try:
         if progress:
             progress.start()
