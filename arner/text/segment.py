@@ -21,6 +21,7 @@ from ..types import Sentence, Word
 
 MAX_WORDS = 400
 MAX_WORD = 1000
+STEP = 64 * 1024
 _ENDS = frozenset(".!?؟…")
 _CLOSERS = frozenset("\"')]}»”’")
 # Unicode's mandatory breaks (UAX #14: BK, CR, LF, NL); CR LF is one break.
@@ -117,7 +118,8 @@ def sentences(chunks: Iterable[str]) -> Iterator[Sentence]:
     offset = 0  # document offset of buffer[0]
     line = 1  # line number at buffer[0]
     index = 0
-    pending = iter(chunks)
+    # At most STEP characters are tokenized at a time, however large the chunks.
+    pending = (chunk[at : at + STEP] for chunk in chunks for at in range(0, len(chunk), STEP))
     done = False
     while not done:
         chunk = next(pending, None)
