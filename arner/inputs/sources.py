@@ -352,6 +352,7 @@ def _walk(root: Path, pattern: str, matched: list[int]) -> Iterator[tuple[Path, 
 
     problem = enter(root)
     if problem:
+        matched[0] += 1  # the folder itself is reported: the glob is not to blame
         yield problem
     while stack:
         key, entries = stack[-1]
