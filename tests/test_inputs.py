@@ -3,7 +3,7 @@
 import codecs
 import json
 import os
-import stat
+import socket
 import subprocess
 import sys
 import threading
@@ -11,8 +11,8 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from arner.inputs import sources
 from arner.cli import cli
+from arner.inputs import sources
 
 ARTICLE = "زار الكاظمي بغداد"
 WORDS = ["زار", "الكاظمي", "بغداد"]
@@ -173,15 +173,17 @@ def test_pipes_fifos_and_dev_stdin_are_read_once(tmp_path, bert_loc):
     assert f"arner: skipped {folder / 'stuck.txt'}: not a regular file (FIFO)\n" in stderr
 
 
-def test_closed_stdin_with_a_file_given(tmp_path, bert_loc):
+def test_closed_stdin_with_a_file_and_a_process_substitution(tmp_path, bert_loc):
     path = tmp_path / "a.txt"
     path.write_text(LINE, encoding="utf-8")
     result = subprocess.run(
-        f"{sys.executable} -m arner extract -q -f jsonl -m {bert_loc} {path} <&-",
-        shell=True, capture_output=True, text=True, timeout=300,
+        f"{sys.executable} -m arner extract -q -f jsonl -m {bert_loc} {path} <(cat {path}) <&-",
+        shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=300,
     )
     assert (result.returncode, result.stderr) == (0, "")
-    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == WORDS
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["text"] for row in rows] == WORDS * 2
+    assert rows[0]["source"] == str(path) and rows[3]["source"].startswith("/dev/fd/")
 
 
 def remove_deep(top):
@@ -210,10 +212,13 @@ def test_walk_any_depth_and_true_skip_reasons(tmp_path, bert_loc):
     os.symlink(root / "real", root / "link2")
     os.symlink("self.txt", root / "self.txt")  # a symlink to itself
     os.symlink("gone", root / "broken.txt")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(root / "sock.txt"))
     try:
         result = run("extract", "-m", str(bert_loc), "-f", "jsonl", "-q", str(root))
     finally:
         remove_deep(root / "d")  # pytest's own cleanup would recurse 1,000 levels
+        server.close()
     assert result.exit_code == 4
     sources = sorted({json.loads(line)["source"] for line in result.stdout.splitlines()})
     assert sources == sorted(str(root / name) for name in ["d/" * 1000 + "deep.txt", "real/r.txt", "link1/r.txt",
@@ -221,6 +226,7 @@ def test_walk_any_depth_and_true_skip_reasons(tmp_path, bert_loc):
     assert result.stderr.splitlines() == [
         f"arner: skipped {root / 'broken.txt'}: broken symlink",
         f"arner: skipped {root / 'self.txt'}: symlink loop",
+        f"arner: skipped {root / 'sock.txt'}: not a regular file (socket)",
     ]
 
 

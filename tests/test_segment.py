@@ -1,7 +1,6 @@
 from unittest import mock
 
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
