@@ -144,3 +144,22 @@ def test_long_runs_cut_the_same_whatever_the_chunks(text, cuts):
         for sentence in whole:
             for word in sentence.words:
                 assert text[word.start : word.end] == word.text and len(word.text) <= 4
+
+
+def test_camel_sees_at_most_max_word_characters_of_a_run(monkeypatch):
+    """CAMeL's tokenizer is quadratic inside a run (emoji joined by ZWJ): keep its input short."""
+    from camel_tools.tokenizers import word as camel_word
+
+    seen = []
+    real = camel_word.simple_word_tokenize
+    monkeypatch.setattr(camel_word, "simple_word_tokenize", lambda text: seen.append(len(text)) or real(text))
+    chain = "👨\u200d" * (MAX_WORD * 5)
+    words = [w for s in sentences([chain[i : i + 777] for i in range(0, len(chain), 777)]) for w in s.words]
+    assert max(seen) <= MAX_WORD and "".join(w.text for w in words).replace("\u200d", "") == "👨" * (MAX_WORD * 5)
+    # Ordinary text cut into windows is tokenized exactly as in one call.
+    for text in ("بغداد،" * 700, "ا" * 2500 + "،" + "ب" * 10, "زار بغداد، " * 50 + "و" * 3001):
+        expected = []
+        for token in real(text):
+            start = text.index(token, expected[-1][1] if expected else 0)
+            expected += [(at, min(at + MAX_WORD, start + len(token))) for at in range(start, start + len(token), MAX_WORD)]
+        assert segment._pieces(text) == expected

@@ -40,20 +40,58 @@ def _is_invisible(ch: str) -> bool:
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:
-    """[start, end) of CAMeL's word tokens in `text`, a token longer than MAX_WORD cut in pieces."""
+    """[start, end) of CAMeL's word tokens in `text`, a token longer than MAX_WORD cut in pieces.
+
+    CAMeL's tokenizer is quadratic inside one whitespace-free run in the worst case
+    (a long chain of emoji joined by ZWJ), so a run longer than MAX_WORD is given to
+    it MAX_WORD characters at a time (`_long_run`); everything else in one call.
+    """
+    pieces: list[tuple[int, int]] = []
+    done = 0
+    for run in re.finditer(r"\S{%d,}" % (MAX_WORD + 1), text):
+        _located(text, done, run.start(), pieces)
+        _long_run(text, run.start(), run.end(), pieces)
+        done = run.end()
+    _located(text, done, len(text), pieces)
+    return pieces
+
+
+def _located(text: str, start: int, end: int, pieces: list[tuple[int, int]]) -> None:
+    """Append the tokens of text[start:end], long ones cut every MAX_WORD characters."""
     # Imported here: `arner.text` itself loads no CAMeL Tools (`arner --help` stays fast).
     from camel_tools.tokenizers.word import simple_word_tokenize
 
-    pieces = []
-    pos = 0
-    for token in simple_word_tokenize(text):
-        start = text.index(token, pos)
-        end = pos = start + len(token)
-        if end - start <= MAX_WORD:
-            pieces.append((start, end))
+    pos = start
+    for token in simple_word_tokenize(text[start:end]):
+        first = text.index(token, pos)
+        last = pos = first + len(token)
+        if last - first <= MAX_WORD:
+            pieces.append((first, last))
         else:
-            pieces.extend((at, min(at + MAX_WORD, end)) for at in range(start, end, MAX_WORD))
-    return pieces
+            pieces.extend((at, min(at + MAX_WORD, last)) for at in range(first, last, MAX_WORD))
+
+
+def _long_run(text: str, start: int, end: int, pieces: list[tuple[int, int]]) -> None:
+    """Tokens of one long whitespace-free run, tokenized MAX_WORD characters at a time.
+
+    Of each window, the last two tokens may change with what follows (a word goes
+    on, an emoji sequence grows): the next window starts at the second-to-last.
+    A window with fewer than three tokens holds a token as long as the window (or
+    nearly): its first MAX_WORD characters are a piece, as for any long token.
+    """
+    while end - start > MAX_WORD:
+        window: list[tuple[int, int]] = []
+        _located(text, start, start + MAX_WORD, window)
+        if len(window) >= 3:
+            pieces.extend(window[:-2])
+            start = window[-2][0]
+        elif window[0][1] < start + MAX_WORD:
+            pieces.append(window[0])
+            start = window[0][1]
+        else:
+            pieces.append((start, start + MAX_WORD))
+            start += MAX_WORD
+    _located(text, start, end, pieces)
 
 
 def _words(text: str, pieces: Iterable[tuple[int, int]], offset: int) -> tuple[list[Word], list[int]]:
