@@ -48,7 +48,8 @@ def _pieces(text: str) -> list[tuple[int, int]]:
     """
     pieces: list[tuple[int, int]] = []
     done = 0
-    for run in re.finditer(r"\S{%d,}" % (MAX_WORD + 1), text):
+    # (?<!\S): each run is tried once, from its start, so the search stays linear.
+    for run in re.finditer(r"(?<!\S)\S{%d,}" % (MAX_WORD + 1), text):
         _located(text, done, run.start(), pieces)
         _long_run(text, run.start(), run.end(), pieces)
         done = run.end()
