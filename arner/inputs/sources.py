@@ -88,7 +88,8 @@ class Document:
     _open: Callable[[], BinaryIO] = field(repr=False)
     _codec: str = field(repr=False, default="")
     warning: str = ""
-    # Files and stdin: a leading U+FEFF is a byte-order mark whatever the encoding, not text.
+    # Files and stdin: a leading U+FEFF is a byte-order mark whatever the encoding, not text;
+    # set where the codec does not drop it itself (a forced utf-8, utf-16-le, ...).
     _drop_bom: bool = field(repr=False, default=False)
 
     def chunks(self) -> Iterator[str]:
@@ -222,7 +223,7 @@ def open_document(path: Path, source: str, relpath: str, encoding: str | None) -
         stream.close()
         raise
     return Document(
-        source, name, relpath, _once(_Replay(sample, stream, owned=True)), codec, warning, True
+        source, name, relpath, _once(_Replay(sample, stream, owned=True)), codec, warning, _drops_bom(codec)
     )
 
 
@@ -233,7 +234,12 @@ def stdin_document(encoding: str | None, stream: BinaryIO | None = None) -> Docu
         raise InputError("standard input is closed")
     sample = _read(stream, SAMPLE_BYTES)
     name, codec, warning = _choose_encoding(sample, encoding)
-    return Document(STDIN, name, "stdin", _once(_Replay(sample, stream)), codec, warning, True)
+    return Document(STDIN, name, "stdin", _once(_Replay(sample, stream)), codec, warning, _drops_bom(codec))
+
+
+def _drops_bom(codec: str) -> bool:
+    """Whether a leading U+FEFF must be dropped by hand: these codecs drop their BOM themselves."""
+    return codecs.lookup(codec).name not in ("utf-8-sig", "utf-16", "utf-32")
 
 
 def _once(replay: "_Replay") -> Callable[[], "_Replay"]:
