@@ -186,11 +186,22 @@ def parse_types(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value:
+    if value is not None:
+        from .inputs.sources import NOT_FILE_ENCODINGS
+
         try:
-            codecs.lookup(value)
+            info = codecs.lookup(value)
         except LookupError:
             raise click.BadParameter(f"unknown encoding {value!r}") from None
+        # hex, base64, rot13, zlib... convert bytes to bytes or text to text; idna & co. cannot stream.
+        if not info._is_text_encoding or info.name in NOT_FILE_ENCODINGS:
+            raise click.BadParameter(f"{value!r} is not a text encoding for files (e.g. utf-8, cp1256, utf-16-le)")
+    return value
+
+
+def check_glob(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value:
+        raise click.BadParameter("an empty pattern matches no file name (use '*' for every file)")
     return value
 
 
@@ -217,7 +228,7 @@ def cli() -> None:
               help="Only these entity types.")
 @click.option("--summary", is_flag=True, help="Count each distinct entity per type across all inputs.")
 @click.option("--glob", "pattern", default="*.txt", envvar="ARNER_GLOB", show_envvar=True, show_default=True,
-              help="File names to read inside directories.")
+              callback=check_glob, help="File names to read inside directories.")
 @click.option("--encoding", callback=check_encoding, help="Force an input encoding (default: detect per file).")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one JSON file per input here (HTML with -f html), mirroring the input tree.")

@@ -51,13 +51,15 @@ def documents(
     stdin: BinaryIO | None,
     existing: Callable[[str], Path] | None,
     report: Report,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[Document | Skipped]:
     """Open each input; Skipped for what cannot be opened.
 
     `existing(relpath)` is where an input's output file goes: inputs whose file
-    exists already are counted as done and not opened.
+    exists already are counted as done and not opened. `warn` hears notes for
+    people: an unsure encoding, a glob that matched nothing.
     """
-    for found in find_inputs(list(paths), pattern):
+    for found in find_inputs(list(paths), pattern, warn):
         if isinstance(found, Skipped):
             yield found
             continue
@@ -65,15 +67,16 @@ def documents(
         if existing is not None and existing(relpath).exists():
             report.existing += 1
             continue
-        yield open_input(path, source, relpath, encoding, stdin)
+        opened = open_input(path, source, relpath, encoding, stdin)
+        if isinstance(opened, Document) and opened.warning and warn is not None:
+            warn(f"{opened.source}: {opened.warning}")
+        yield opened
 
 
 def open_input(
     path: Path | None, source: str, relpath: str, encoding: str | None, stdin: BinaryIO | None = None
 ) -> Document | Skipped:
     """One input found by find_inputs, opened; Skipped when it cannot be (vanished, binary, ...)."""
-    if path is None and stdin is None:
-        return Skipped(source, "stdin is closed")
     try:
         if path is None:
             return stdin_document(encoding, stdin)
@@ -112,7 +115,12 @@ def run(
     """Process every input; with `existing`, skip those whose output file exists (see `documents`)."""
     report = Report()
     paths = list(paths)
-    inputs = documents(paths, pattern, encoding, stdin, existing, report)
+
+    def warn(note: str) -> None:
+        if not quiet:
+            console.print(f"arner: {escape(note)}")
+
+    inputs = documents(paths, pattern, encoding, stdin, existing, report, warn)
     events = extractor.stream(inputs, keep_text=writer.needs_text)
     return drive(events, writer, report, paths, pattern, quiet=quiet, console=console)
 

@@ -1,11 +1,11 @@
-"""Peak memory (VmHWM) on huge inputs: a single 50 MB line and a 1 GB file.
+"""Peak memory (VmHWM) on huge inputs: a single 50 MB line, one without whitespace, a 1 GB file.
 
 Each case runs in a fresh process and prints its size, time and peak RSS.
 `--stage read` stops after decoding and sentence/word splitting (fast: shows
 that reading streams); `--stage extract` runs `arner extract` with the built-in
 model end to end (slow on 1 GB: about an hour on 2 cores).
 
-    python bench/memory.py [--stage read|extract] [--line-mb 50] [--file-mb 1024]
+    python bench/memory.py [--stage read|extract] [--line-mb 50] [--run-mb 10] [--file-mb 1024]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 SENTENCE = "وقال المتحدث باسم الحكومة إن رئيس الوزراء مصطفى الكاظمي وصل إلى مطار بغداد. "
+RUN = "بغداد،"  # repeated: a line without whitespace
 
 READ = """
 import sys, time
@@ -43,8 +44,8 @@ print(0, seconds, next(l.split()[1] for l in open('/proc/self/status') if l.star
 """
 
 
-def write(path: Path, megabytes: int, newline_every: int | None) -> None:
-    chunk = SENTENCE.encode("utf-8")
+def write(path: Path, megabytes: int, newline_every: int | None, unit: str = SENTENCE) -> None:
+    chunk = unit.encode("utf-8")
     target = megabytes * 1024 * 1024
     written = count = 0
     with open(path, "wb") as stream:
@@ -69,6 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", choices=["read", "extract"], default="read")
     parser.add_argument("--line-mb", type=int, default=50)
+    parser.add_argument("--run-mb", type=int, default=10)
     parser.add_argument("--file-mb", type=int, default=1024)
     args = parser.parse_args()
     print(f"stage: {args.stage}\n")
@@ -76,13 +78,14 @@ def main() -> None:
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         cases = [
-            ("small file (baseline)", 1, 20),
-            (f"one {args.line_mb} MB line", args.line_mb, None),
-            (f"{args.file_mb} MB file, 20 sentences a line", args.file_mb, 20),
+            ("small file (baseline)", 1, 20, SENTENCE),
+            (f"one {args.line_mb} MB line", args.line_mb, None, SENTENCE),
+            (f"one {args.run_mb} MB line without whitespace ({RUN} repeated)", args.run_mb, None, RUN),
+            (f"{args.file_mb} MB file, 20 sentences a line", args.file_mb, 20, SENTENCE),
         ]
-        for name, megabytes, newline_every in cases:
+        for name, megabytes, newline_every, unit in cases:
             path = Path(folder) / "input.txt"
-            write(path, megabytes, newline_every)
+            write(path, megabytes, newline_every, unit)
             words, seconds, rss = measure(args.stage, path)
             shown = f"{words:,}" if words else "-"
             print(f"| {name} | {megabytes} MB | {shown} | {seconds:.1f} | {rss:.0f} MB |", flush=True)

@@ -3,12 +3,16 @@
 import codecs
 import json
 import os
+import socket
+import subprocess
+import sys
+import threading
 
 import pytest
 from click.testing import CliRunner
 
-from arner.inputs import sources
 from arner.cli import cli
+from arner.inputs import sources
 
 ARTICLE = "زار الكاظمي بغداد"
 WORDS = ["زار", "الكاظمي", "بغداد"]
@@ -80,7 +84,7 @@ def test_bad_input_matrix(batch, bert_loc):
     skipped = sorted(line for line in result.stderr.splitlines() if "skipped " in line)
     assert skipped == sorted(
         [f"arner: skipped {batch / name}: {reason}" for name, (_, reason) in BAD.items()]
-        + [f"arner: skipped {batch / 'sub' / 'loop'}: symlink loop (folder already visited)"]
+        + [f"arner: skipped {batch / 'sub' / 'loop'}: symlink loop (leads back to a folder above it)"]
     )
     assert result.stderr.splitlines()[-1] == "arner: 8 files read, 4 skipped, 57 entities"
 
@@ -131,3 +135,191 @@ def test_output_dir_mirrors_the_tree_and_resumes(batch, bert_loc, tmp_path):
     again = run("extract", "-m", str(bert_loc), "-o", str(out), "--skip-existing", str(batch))
     assert again.stderr.splitlines()[-1] == "arner: 1 file read, 7 already done, 4 skipped, 3 entities"
     assert json.loads((out / "utf8.txt.json").read_text(encoding="utf-8")) == document
+
+
+LINE = "زار الكاظمي بغداد\n"
+LONG = "\n" * 70_000 + LINE  # the words come after the 64 KB encoding sample
+
+
+def test_pipes_fifos_and_dev_stdin_are_read_once(tmp_path, bert_loc):
+    """A FIFO, /dev/stdin and a FIFO inside a folder, in one real process."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(LINE, encoding="utf-8")
+    os.mkfifo(folder / "stuck.txt")  # no writer: opening it would hang the run
+    fifo = tmp_path / "named.txt"
+    os.mkfifo(fifo)
+
+    def write():
+        with open(fifo, "wb") as stream:
+            stream.write(LONG.encode("utf-8"))
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    result = subprocess.run(
+        [sys.executable, "-m", "arner", "extract", "-m", str(bert_loc), "-f", "json", str(folder), str(fifo),
+         "/dev/stdin"],
+        input=LONG.encode("utf-8"), capture_output=True, timeout=300,
+    )
+    writer.join(timeout=5)
+    stderr = result.stderr.decode()
+    assert result.returncode == 4, stderr
+    documents = {d["source"]: d for d in json.loads(result.stdout)}
+    assert list(documents) == [str(folder / "a.txt"), str(fifo), "/dev/stdin"]
+    for source in (str(fifo), "/dev/stdin"):
+        entities = documents[source]["entities"]
+        assert [(e["text"], e["line"]) for e in entities] == [(word, 70_001) for word in WORDS]
+        assert all(LONG[e["start"] : e["end"]] == e["text"] for e in entities)
+    assert f"arner: skipped {folder / 'stuck.txt'}: not a regular file (FIFO)\n" in stderr
+
+
+def test_closed_stdin_with_a_file_and_a_process_substitution(tmp_path, bert_loc):
+    path = tmp_path / "a.txt"
+    path.write_text(LINE, encoding="utf-8")
+    result = subprocess.run(
+        f"{sys.executable} -m arner extract -q -f jsonl -m {bert_loc} {path} <(cat {path}) <&-",
+        shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=300,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["text"] for row in rows] == WORDS * 2
+    assert rows[0]["source"] == str(path) and rows[3]["source"].startswith("/dev/fd/")
+
+
+def remove_deep(top):
+    """rmtree without recursion, deepest folder first."""
+    folders = [top]
+    while folders[-1].is_dir() and not folders[-1].is_symlink():
+        folders.append(folders[-1] / "d")
+    for folder in reversed(folders[:-1]):
+        for entry in folder.iterdir():
+            if not entry.is_dir() or entry.is_symlink():
+                entry.unlink()
+        folder.rmdir()
+
+
+def test_walk_any_depth_and_true_skip_reasons(tmp_path, bert_loc):
+    root = tmp_path / "in"
+    root.mkdir()
+    deep = root
+    for _ in range(1000):  # one by one: mkdir(parents=True) recurses
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "deep.txt").write_text(LINE, encoding="utf-8")
+    (root / "real").mkdir()
+    (root / "real" / "r.txt").write_text(LINE, encoding="utf-8")
+    os.symlink(root / "real", root / "link1")  # two links to one folder: no loop
+    os.symlink(root / "real", root / "link2")
+    os.symlink("self.txt", root / "self.txt")  # a symlink to itself
+    os.symlink("gone", root / "broken.txt")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(root / "sock.txt"))
+    try:
+        result = run("extract", "-m", str(bert_loc), "-f", "jsonl", "-q", str(root))
+    finally:
+        remove_deep(root / "d")  # pytest's own cleanup would recurse 1,000 levels
+        server.close()
+    assert result.exit_code == 4
+    sources = sorted({json.loads(line)["source"] for line in result.stdout.splitlines()})
+    assert sources == sorted(str(root / name) for name in ["d/" * 1000 + "deep.txt", "real/r.txt", "link1/r.txt",
+                                                           "link2/r.txt"])
+    assert result.stderr.splitlines() == [
+        f"arner: skipped {root / 'broken.txt'}: broken symlink",
+        f"arner: skipped {root / 'self.txt'}: symlink loop",
+        f"arner: skipped {root / 'sock.txt'}: not a regular file (socket)",
+    ]
+
+
+def test_a_file_deleted_after_listing_is_not_a_broken_symlink(tmp_path):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(LINE, encoding="utf-8")
+    found = sources.find_inputs([str(tmp_path)])
+    assert next(found)[1] == str(tmp_path / "a.txt")
+    (tmp_path / "b.txt").unlink()
+    assert list(found) == [sources.Skipped(str(tmp_path / "b.txt"), "no such file or directory")]
+
+
+@pytest.mark.parametrize("pattern", ["[", "**/*.txt", "*.md"])
+def test_a_glob_that_matches_nothing_says_so(tmp_path, bert_loc, pattern):
+    (tmp_path / "a.txt").write_text(LINE, encoding="utf-8")
+    result = run("extract", "-m", str(bert_loc), "-f", "jsonl", "--glob", pattern, str(tmp_path), str(tmp_path))
+    notes = [line for line in result.stderr.splitlines() if "no files matching" in line]
+    assert len(notes) == 2 and notes[0].startswith(f"arner: no files matching {pattern!r} in {tmp_path}")
+    assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_an_empty_glob_is_a_usage_error(tmp_path):
+    result = run("extract", "--glob", "", str(tmp_path))
+    assert result.exit_code == 2 and "--glob" in result.stderr
+
+
+def test_a_forced_encoding_drops_the_byte_order_mark(tmp_path, bert_loc):
+    cases = {
+        "utf-8": codecs.BOM_UTF8 + ARTICLE.encode("utf-8"),
+        "utf-16-le": codecs.BOM_UTF16_LE + ARTICLE.encode("utf-16-le"),
+        "utf-32-be": codecs.BOM_UTF32_BE + ARTICLE.encode("utf-32-be"),
+    }
+    for encoding, data in cases.items():
+        (tmp_path / "a.txt").write_bytes(data)
+        result = run("extract", "-m", str(bert_loc), "-f", "json", "--encoding", encoding, str(tmp_path / "a.txt"))
+        (document,) = json.loads(result.stdout)
+        assert document["encoding"] == encoding and texts(document) == located(ARTICLE), encoding
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_utf16_or_32_without_a_byte_order_mark_is_skipped_with_a_reason(tmp_path, bert_loc, encoding):
+    (tmp_path / "a.txt").write_bytes(ARTICLE.encode(encoding + "-le"))
+    (tmp_path / "b.txt").write_bytes(codecs.BOM_UTF16_LE + ARTICLE.encode("utf-16-le"))
+    result = run("extract", "-m", str(bert_loc), "-f", "json", "--encoding", encoding, str(tmp_path))
+    assert result.exit_code == 4
+    assert [d["source"] for d in json.loads(result.stdout)] == [str(tmp_path / "b.txt")] or encoding == "utf-32"
+    assert (f"arner: skipped {tmp_path / 'a.txt'}: no byte-order mark, which {encoding} needs "
+            f"(pass --encoding {encoding}-le or {encoding}-be)") in result.stderr
+
+
+@pytest.mark.parametrize(
+    "encoding", ["hex", "base64", "rot13", "zlib", "idna", "uu", "bz2", "quopri", "punycode", "undefined", ""]
+)
+def test_codecs_that_do_not_decode_files_are_refused_up_front(tmp_path, encoding):
+    result = run("extract", "--encoding", encoding, str(tmp_path))
+    assert result.exit_code == 2 and "--encoding" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_short_windows_1256_is_not_guessed_as_another_script():
+    line = "زار الكاظمي بغداد\n".encode("cp1256")  # 18 bytes
+    assert sources.detect_encoding(line) == ("cp1256", "cp1256", "")
+    iso = ("قال الوزير إن الوفد وصل إلى العاصمة\n" * 3).encode("iso8859-6")
+    assert sources.detect_encoding(iso)[:2] == ("iso8859-6", "iso8859-6")
+    # Other scripts stay charset-normalizer's; a short sample's guess is flagged unsure.
+    russian = ("Привет, как дела? Всё хорошо. Москва — столица России.\n" * 20).encode("cp1251")
+    assert sources.detect_encoding(russian) == ("cp1251", "cp1251", "")
+    name, _, warning = sources.detect_encoding("Le café était très bon.\n".encode("latin-1"))
+    assert name not in ("cp1256", "iso8859-6") and warning.startswith(f"encoding guessed as {name}, unsure")
+
+
+def test_an_unsure_encoding_is_a_warning_on_stderr(tmp_path, bert_loc):
+    (tmp_path / "a.txt").write_bytes("Le café était très bon.\n".encode("latin-1"))
+    result = run("extract", "-m", str(bert_loc), "-f", "jsonl", str(tmp_path / "a.txt"))
+    assert result.exit_code == 0
+    assert f"arner: {tmp_path / 'a.txt'}: encoding guessed as " in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "tsv", "table"])
+def test_file_names_are_valid_utf8_and_safe_at_a_terminal(tmp_path, bert_loc, fmt):
+    raw = os.fsencode(tmp_path) + b"/\xff\x1b[31mred\\x.txt"
+    with open(raw, "wb") as stream:
+        stream.write(LINE.encode("utf-8"))
+    result = CliRunner().invoke(cli, ["extract", "-m", str(bert_loc), "-f", fmt, os.fsdecode(raw)],
+                                catch_exceptions=False)
+    out = result.stdout_bytes.decode("utf-8")  # valid UTF-8
+    assert result.exit_code == 0 and "\x1b" not in out + result.stderr
+    shown = f"{tmp_path}/\\xff\\x1b[31mred\\\\x.txt"
+    if fmt == "json":
+        assert json.loads(out)[0]["source"] == shown
+    elif fmt == "jsonl":
+        assert {json.loads(line)["source"] for line in out.splitlines()} == {shown}
+    elif fmt == "tsv":
+        assert out.splitlines()[1].split("\t")[0] == shown.replace("\\", "\\\\")
+    else:
+        # The table's title (the file name) wraps at the table's width.
+        assert "\\xff\\x1b[31mred" in out.replace("\n", "")

@@ -1,16 +1,24 @@
 """Finding inputs and decoding their bytes into text, in bounded memory.
 
-A `Document` is opened once to detect its encoding from a sample of its bytes,
-then read again in chunks through an incremental decoder, so a 1 GB file never
-sits in memory as one string.
+Every input is opened once: a sample of its first bytes decides the encoding,
+then the sample is replayed ahead of the rest of the stream, which is decoded in
+chunks, so a 1 GB file never sits in memory as one string and a pipe or FIFO
+is read exactly once.
+
+A `Document.source` is display text, never a path to reopen: a file name's
+bytes that are not UTF-8 are written `\\xff`, control characters, line and
+paragraph separators and bidi controls `\\x1b` / `\\u2028`, and a backslash
+`\\\\` (see `display_name`), so every writer can print it as it is.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import fnmatch
 import io
 import os
+import stat
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,37 +41,99 @@ _BOMS = (
 )
 # Text control characters that are not whitespace; a sample with many is binary.
 _CONTROL_LIMIT = 0.01
+# Single-byte Arabic code pages, tried before charset-normalizer on bytes that are not UTF-8.
+_ARABIC_PAGES = ("cp1256", "iso8859-6")
+_ARABIC_SHARE = 0.8  # of the letters, for a code page to count as Arabic
+_SURE_COHERENCE = 0.3  # charset-normalizer's language coherence below which a guess is unsure
+# Codecs that are text encodings in name only: they cannot decode a file as a stream.
+NOT_FILE_ENCODINGS = frozenset({"idna", "punycode", "undefined"})
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def display_name(name: str) -> str:
+    """A path as given, made safe to print and to write as UTF-8, unambiguously.
+
+    Undecodable bytes (surrogate escapes, 0x80-0xff) become `\\xNN`; control
+    characters, line/paragraph separators and bidi controls `\\t`, `\\n`, `\\r`,
+    `\\xNN` (below 0x80) or `\\uNNNN`; a backslash `\\\\`. Every other character
+    is kept.
+    """
+    out = []
+    for ch in name:
+        code = ord(ch)
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's escape for a byte that is not UTF-8
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
+            # \xNN only below 0x80, so it never reads as an undecodable byte.
+            out.append(f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 @dataclass
 class Document:
-    """One input: where it came from, how it was decoded, and its text in chunks."""
+    """One input: where it came from, how it was decoded, and its text in chunks.
+
+    `chunks()` reads the input once (a file's stream is opened once, by
+    `open_document`). `warning` is a note for people, e.g. an unsure encoding.
+    """
 
     source: str
     encoding: str
     relpath: str
     _open: Callable[[], BinaryIO] = field(repr=False)
     _codec: str = field(repr=False, default="")
+    warning: str = ""
+    # Files and stdin: a leading U+FEFF is a byte-order mark whatever the encoding, not text;
+    # set where the codec does not drop it itself (a forced utf-8, utf-16-le, ...).
+    _drop_bom: bool = field(repr=False, default=False)
 
     def chunks(self) -> Iterator[str]:
         """Yield the decoded text piece by piece; raises InputError on bad bytes."""
         decoder = codecs.getincrementaldecoder(self._codec or self.encoding)("strict")
         consumed = 0
+        started = not self._drop_bom
         with self._open() as stream:
             while True:
-                raw = stream.read(CHUNK_BYTES)
-                try:
-                    text = decoder.decode(raw, final=not raw)
-                except UnicodeDecodeError as error:
-                    raise InputError(
-                        f"not valid {self.encoding} at byte {consumed + error.start}",
-                        "pass --encoding to force one",
-                    ) from None
+                raw = _read(stream, CHUNK_BYTES)
+                text = _decode(decoder, raw, self.encoding, consumed)
+                if text and not started:
+                    started = True
+                    text = text.removeprefix("\ufeff")
                 if text:
                     yield text
                 if not raw:
                     return
                 consumed += len(raw)
+
+
+def _read(stream: BinaryIO, size: int) -> bytes:
+    try:
+        return stream.read(size)
+    except OSError as error:
+        raise InputError(error.strerror or str(error)) from None
+
+
+def _decode(decoder: codecs.IncrementalDecoder, raw: bytes, encoding: str, consumed: int) -> str:
+    held = len(decoder.getstate()[0])  # bytes of a character cut by the previous chunk
+    try:
+        return decoder.decode(raw, final=not raw)
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"not valid {encoding} at byte {consumed - held + error.start}", "pass --encoding to force one"
+        ) from None
+    except UnicodeError as error:  # e.g. utf-16 without a byte-order mark
+        raise InputError(_unicode_reason(encoding, error)) from None
+
+
+def _unicode_reason(encoding: str, error: UnicodeError) -> str:
+    if "BOM" in str(error):
+        return f"no byte-order mark, which {encoding} needs (pass --encoding {encoding}-le or {encoding}-be)"
+    return f"cannot decode as {encoding}: {error}"
 
 
 def text_document(text: str, source: str = "<text>") -> Document:
@@ -72,28 +142,60 @@ def text_document(text: str, source: str = "<text>") -> Document:
     return Document(source, "utf-8", source, lambda: io.BytesIO(data))
 
 
-def detect_encoding(sample: bytes) -> tuple[str, str]:
-    """Return (reported name, codec) for a sample of a file's bytes.
+def detect_encoding(sample: bytes) -> tuple[str, str, str]:
+    """Return (reported name, codec, warning) for a sample of a file's bytes.
 
-    BOMs decide first; then strict UTF-8; then charset-normalizer (which knows
-    Windows-1256). Raises InputError for binary or undecodable data.
+    BOMs decide first; then strict UTF-8; then the Arabic code pages
+    (Windows-1256, ISO-8859-6) when they decode to Arabic letters; then
+    charset-normalizer, whose guess carries a warning when it is unsure.
+    Raises InputError for binary or undecodable data.
     """
     for bom, codec, name in _BOMS:
         if sample.startswith(bom):
-            return name, codec
+            return name, codec, ""
     if b"\x00" in sample:
         raise InputError("binary file (NUL bytes)")
     try:
         codecs.getincrementaldecoder("utf-8")("strict").decode(sample, final=False)
-        return "utf-8", "utf-8"
+        return "utf-8", "utf-8", ""
     except UnicodeDecodeError:
         pass
+    arabic = _arabic_page(sample)
+    if arabic:
+        return arabic
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
     if best is None:
         raise InputError("undecodable bytes (no text encoding fits)")
-    return best.encoding, best.encoding
+    unsure = best.coherence < _SURE_COHERENCE or best.chaos > 0.1
+    warning = f"encoding guessed as {best.encoding}, unsure (pass --encoding to force one)" if unsure else ""
+    return best.encoding, best.encoding, warning
+
+
+def _arabic_page(sample: bytes) -> tuple[str, str, str] | None:
+    """The Arabic code page under which the sample reads as Arabic, if one does.
+
+    Of the pages whose letters are mostly Arabic, the one with more "ال" (the
+    article) wins; Windows-1256 on a tie, with a warning if the texts differ.
+    """
+    fits = []
+    for codec in _ARABIC_PAGES:
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        letters = [ch for ch in text if ch.isalpha()]
+        arabic = sum("\u0600" <= ch <= "\u06ff" for ch in letters)
+        if arabic and arabic >= _ARABIC_SHARE * len(letters):
+            fits.append((text.count("\u0627\u0644"), codec, text))
+    if not fits:
+        return None
+    fits.sort(key=lambda fit: -fit[0])  # stable: cp1256 first on a tie
+    articles, codec, text = fits[0]
+    unsure = len(fits) > 1 and fits[1][0] == articles and fits[1][2] != text
+    warning = f"encoding guessed as {codec}, unsure: {fits[1][1]} also reads as Arabic" if unsure else ""
+    return codec, codec, warning
 
 
 def check_text(sample: str) -> None:
@@ -106,30 +208,60 @@ def check_text(sample: str) -> None:
 
 
 def open_document(path: Path, source: str, relpath: str, encoding: str | None) -> Document:
-    """Detect a file's encoding and return a Document that streams its text."""
+    """Open a file once: detect its encoding from a sample, then stream sample and rest.
+
+    `source` is display text (`find_inputs` gives it so); `path` is what is opened.
+    """
     try:
-        with open(path, "rb") as stream:
-            sample = stream.read(SAMPLE_BYTES)
+        stream = open(path, "rb")
     except OSError as error:
         raise InputError(error.strerror or str(error)) from None
-    name, codec = _choose_encoding(sample, encoding)
-    return Document(source, name, relpath, lambda: open(path, "rb"), codec)
+    try:
+        sample = _read(stream, SAMPLE_BYTES)
+        name, codec, warning = _choose_encoding(sample, encoding)
+    except BaseException:
+        stream.close()
+        raise
+    return Document(
+        source, name, relpath, _once(_Replay(sample, stream, owned=True)), codec, warning, _drops_bom(codec)
+    )
 
 
 def stdin_document(encoding: str | None, stream: BinaryIO | None = None) -> Document:
     """A Document over standard input; the sample read for detection is replayed."""
-    stream = stream or sys.stdin.buffer
-    sample = stream.read(SAMPLE_BYTES)
-    name, codec = _choose_encoding(sample, encoding)
-    return Document(STDIN, name, "stdin", lambda: _Replay(sample, stream), codec)
+    stream = stream or (sys.stdin.buffer if sys.stdin else None)
+    if stream is None:
+        raise InputError("standard input is closed")
+    sample = _read(stream, SAMPLE_BYTES)
+    name, codec, warning = _choose_encoding(sample, encoding)
+    return Document(STDIN, name, "stdin", _once(_Replay(sample, stream)), codec, warning, _drops_bom(codec))
+
+
+def _drops_bom(codec: str) -> bool:
+    """Whether a leading U+FEFF must be dropped by hand: these codecs drop their BOM themselves."""
+    return codecs.lookup(codec).name not in ("utf-8-sig", "utf-16", "utf-32")
+
+
+def _once(replay: "_Replay") -> Callable[[], "_Replay"]:
+    """An opener that hands out the one stream of an input, and refuses a second read."""
+    handed = []
+
+    def opener() -> _Replay:
+        if handed:
+            raise InputError("already read (an input is read once)")
+        handed.append(True)
+        return replay
+
+    return opener
 
 
 class _Replay:
     """Reads a sample already taken from a stream, then the rest of the stream."""
 
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+    def __init__(self, head: bytes, rest: BinaryIO, owned: bool = False) -> None:
         self._head = io.BytesIO(head)
         self._rest = rest
+        self._owned = owned
 
     def read(self, size: int) -> bytes:
         return self._head.read(size) or self._rest.read(size)
@@ -138,24 +270,32 @@ class _Replay:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        # Standard input stays open: it is not ours to close.
-        return None
+        # A file we opened is closed; standard input stays open: it is not ours to close.
+        if self._owned:
+            self._rest.close()
 
 
-def _choose_encoding(sample: bytes, forced: str | None) -> tuple[str, str]:
-    name, codec = (forced, forced) if forced else detect_encoding(sample)
-    check_text(codecs.getincrementaldecoder(codec)("replace").decode(sample, final=False))
-    return name, codec
+def _choose_encoding(sample: bytes, forced: str | None) -> tuple[str, str, str]:
+    name, codec, warning = (forced, forced, "") if forced else detect_encoding(sample)
+    try:
+        text = codecs.getincrementaldecoder(codec)("replace").decode(sample, final=False)
+    except UnicodeError as error:
+        raise InputError(_unicode_reason(name, error)) from None
+    check_text(text)
+    return name, codec, warning
 
 
 def find_inputs(
-    paths: list[str], pattern: str = "*.txt"
+    paths: list[str], pattern: str = "*.txt", warn: Callable[[str], None] | None = None
 ) -> Iterator[tuple[Path | None, str, str] | Skipped]:
     """Yield (path, source, relpath) for each input, or Skipped for a problem.
 
-    `-` is stdin (path None). Directories are walked recursively in sorted
-    order, following symlinks once (loops are reported), skipping hidden
-    entries and names that do not match `pattern`.
+    `-` is stdin (path None). Directories are walked depth-first in name order
+    (iteratively: any depth), skipping hidden entries, names that do not match
+    `pattern`, and (with a reason) anything that is not a regular file. A
+    symlink to a folder is followed unless it leads back to a folder above it
+    (a loop). `warn` hears of a directory in which nothing matched `pattern`.
+    `source` is display text (`display_name`); the path is for opening.
     """
     for given in paths:
         if given == STDIN:
@@ -163,47 +303,99 @@ def find_inputs(
             continue
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, pattern)
-        elif path.exists():
-            yield path, given, path.name
-        else:
-            yield Skipped(given, "no such file or directory")
+            matched = [0]
+            yield from _walk(path, pattern, matched)
+            if not matched[0] and warn is not None:
+                hint = " (it is matched against file names, not paths)" if "/" in pattern else ""
+                warn(f"no files matching {display_name(repr(pattern))} in {display_name(given)}{hint}")
+            continue
+        try:
+            os.stat(path)
+        except OSError as error:
+            yield Skipped(display_name(given), _missing(path, error))
+            continue
+        yield path, display_name(given), path.name
 
 
-def _walk(root: Path, pattern: str) -> Iterator[tuple[Path, str, str] | Skipped]:
-    seen: set[tuple[int, int]] = set()
+def _missing(path: Path | str, error: OSError) -> str:
+    """Why a path that was listed or given cannot be opened, truly."""
+    if error.errno == errno.ELOOP:
+        return "symlink loop"
+    if error.errno == errno.ENOENT:
+        return "broken symlink" if os.path.lexists(path) else "no such file or directory"
+    return error.strerror or str(error)
 
-    def visit(folder: Path) -> Iterator[tuple[Path, str, str] | Skipped]:
+
+_KINDS = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+          (stat.S_ISBLK, "block device"))
+
+
+def _walk(root: Path, pattern: str, matched: list[int]) -> Iterator[tuple[Path, str, str] | Skipped]:
+    """Files under `root` in name order, without recursion (a 1,000-level tree is fine).
+
+    `matched[0]` counts the names that matched `pattern`.
+    """
+    # One (folder key, entries left) per folder on the current path; only those make a loop.
+    stack: list[tuple[tuple[int, int], Iterator[os.DirEntry]]] = []
+    on_path: set[tuple[int, int]] = set()
+
+    def enter(folder: Path) -> Skipped | None:
         try:
             info = folder.stat()
         except OSError as error:
-            yield Skipped(str(folder), error.strerror or str(error))
-            return
+            return Skipped(display_name(str(folder)), _missing(folder, error))
         key = (info.st_dev, info.st_ino)
-        if key in seen:
-            yield Skipped(str(folder), "symlink loop (folder already visited)")
-            return
-        seen.add(key)
+        if key in on_path:
+            return Skipped(display_name(str(folder)), "symlink loop (leads back to a folder above it)")
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as error:
-            yield Skipped(str(folder), error.strerror or str(error))
-            return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            child = Path(entry.path)
-            try:
-                is_dir = entry.is_dir()
-            except OSError as error:
-                yield Skipped(str(child), error.strerror or str(error))
-                continue
-            if is_dir:
-                yield from visit(child)
-            elif fnmatch.fnmatch(entry.name, pattern):
-                if not child.exists():
-                    yield Skipped(str(child), "broken symlink")
-                else:
-                    yield child, str(child), str(child.relative_to(root))
+            return Skipped(display_name(str(folder)), error.strerror or str(error))
+        stack.append((key, iter(entries)))
+        on_path.add(key)
+        return None
 
-    yield from visit(root)
+    problem = enter(root)
+    if problem:
+        matched[0] += 1  # the folder itself is reported: the glob is not to blame
+        yield problem
+    while stack:
+        key, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            on_path.discard(key)
+            continue
+        if entry.name.startswith("."):
+            continue
+        child = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError as error:
+            yield Skipped(display_name(str(child)), _missing(child, error))
+            continue
+        if is_dir:
+            problem = enter(child)
+            if problem:
+                yield problem
+            continue
+        matches = fnmatch.fnmatch(entry.name, pattern)
+        if not matches and not entry.is_symlink():
+            continue
+        try:
+            mode = os.stat(child).st_mode
+        except OSError as error:
+            # A symlink loop may have been meant as a folder: report it whatever its name.
+            matched[0] += matches
+            if matches or error.errno == errno.ELOOP:
+                yield Skipped(display_name(str(child)), _missing(child, error))
+            continue
+        if not matches:
+            continue
+        matched[0] += 1
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _KINDS if test(mode)), "unknown kind")
+            yield Skipped(display_name(str(child)), f"not a regular file ({kind})")
+            continue
+        yield child, display_name(str(child)), str(child.relative_to(root))
