@@ -6,204 +6,22 @@ so that `arner --help` and usage errors answer at once.
 
 from __future__ import annotations
 
-import codecs
-import functools
 import os
-import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, TextIO
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
-from .errors import EXIT_INTERRUPTED, EXIT_SKIPPED, ArnerError
+from .errors import EXIT_SKIPPED, ArnerError
+from .options import (
+    announce, check_encoding, check_glob, extractor_args, load_extractor, model_options, parse_tests, parse_types,
+    read_labelled,
+)
 from .output import FORMATS
 from .output.bidi import MODES as BIDI_MODES
 from .output.bidi import resolve as resolve_bidi
-from .types import TYPES
-
-if TYPE_CHECKING:
-    from .models import ModelInfo
-
-
-def err_console() -> Console:
-    # Looked up on each call so CliRunner's captured stderr is used.
-    return Console(stderr=True, soft_wrap=True, highlight=False)
-
-
-class Failure(click.ClickException):
-    """An ArnerError as Click shows it: one line, a hint, its exit code."""
-
-    def __init__(self, error: ArnerError) -> None:
-        super().__init__(f"{error.message} ({error.hint})" if error.hint else error.message)
-        self.exit_code = error.exit_code
-
-
-def translate_errors(command: Callable) -> Callable:
-    """Library errors, Ctrl-C, closed pipes and failed writes end in one line, never a traceback.
-
-    stdout is flushed here, inside the handlers: output still buffered at exit
-    would otherwise fail at interpreter shutdown, where nothing can catch it.
-    """
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            result = command(*args, **kwargs)
-            if sys.stdout is not None:
-                _Stdout(sys.stdout).flush()
-            return result
-        except ArnerError as error:
-            if isinstance(error, StdoutError):
-                _abandon_stdout()
-            raise Failure(error) from None
-        except KeyboardInterrupt:
-            err_console().print("arner: interrupted")
-            sys.exit(EXIT_INTERRUPTED)
-        except BrokenPipeError:
-            # The reader (e.g. `head`) is gone: stop quietly, as Unix tools do.
-            _abandon_stdout()
-            sys.exit(128 + signal.SIGPIPE)
-        except OSError as error:
-            where = f"{error.filename}: " if error.filename else ""
-            raise click.ClickException(f"{where}{error.strerror or error}") from None
-
-    return wrapper
-
-
-class StdoutError(ArnerError):
-    """stdout refused data (a full disk, an I/O error)."""
-
-
-class _Stdout:
-    """stdout for data: a failed write is a StdoutError, a closed pipe stays BrokenPipeError."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        try:
-            return self._stream.write(text)
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            raise StdoutError(f"cannot write to stdout: {error.strerror or error}") from None
-
-    def flush(self) -> None:
-        try:
-            self._stream.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            raise StdoutError(f"cannot write to stdout: {error.strerror or error}") from None
-
-    def __getattr__(self, name: str):
-        return getattr(self._stream, name)
-
-
-def _abandon_stdout() -> None:
-    """Point stdout at /dev/null: what is still buffered is dropped at exit, silently."""
-    try:
-        fileno = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
-        return  # not a real file (CliRunner's capture): nothing is flushed at exit
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, fileno)
-    os.close(devnull)
-
-
-def data_output() -> TextIO:
-    """stdout, for data; an error if it is closed (`>&-`), instead of writing nowhere."""
-    if sys.stdout is None:
-        raise ArnerError("stdout is closed: there is nowhere to write the output", "redirect it to a file")
-    return _Stdout(sys.stdout)  # type: ignore[return-value]
-
-
-def model_options(command: Callable) -> Callable:
-    """Options shared by every command that runs a model."""
-    decorators = [
-        click.option(
-            "-m", "--model", envvar="ARNER_MODEL", show_envvar=True, metavar="NAME|PATH",
-            help="builtin, arabert, or a model folder. Default: arabert if installed, else builtin.",
-        ),
-        click.option(
-            "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", envvar="ARNER_DEVICE",
-            show_envvar=True, show_default=True, help="Where neural models run.",
-        ),
-        click.option(
-            "--batch-size", type=click.IntRange(1, 4096), default=32, envvar="ARNER_BATCH_SIZE", show_envvar=True,
-            show_default=True, help="Sentences per forward pass of a neural model (the CRF ignores it).",
-        ),
-        click.option(
-            "--threads", type=click.IntRange(1, 256), envvar="ARNER_THREADS", show_envvar=True,
-            help="CPU threads for neural models (default: torch's choice).",
-        ),
-        click.option("--quantize", is_flag=True, help="Dynamic int8 linear layers on CPU: faster, slightly different labels."),
-        click.option(
-            "--names", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
-            help="A list of known names (name<TAB>TYPE per line) to label wherever they occur. Repeatable.",
-        ),
-        click.option("-q", "--quiet", is_flag=True, envvar="ARNER_QUIET", show_envvar=True,
-                     help="Print nothing on stderr but errors."),
-    ]
-    for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
-
-
-def extractor_args(options: dict, types=TYPES) -> dict:
-    """The Extractor's arguments from the model options (what Ray's workers load it from)."""
-    from .models import Settings
-
-    settings = Settings(options["device"], options["batch_size"], options["quantize"], options["threads"])
-    return {"model": options["model"], "settings": settings, "types": types, "names": options["names"]}
-
-
-def announce(info: ModelInfo, quiet: bool) -> None:
-    if not quiet:
-        err_console().print(f"arner: using model {escape(info.describe())}")
-
-
-def load_extractor(options: dict, types=TYPES):
-    from .extractor import Extractor
-
-    extractor = Extractor(**extractor_args(options, types))
-    announce(extractor.info, options["quiet"])
-    return extractor
-
-
-def parse_types(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
-    if value is None:
-        return TYPES
-    types = tuple(part.strip().upper() for part in value.split(",") if part.strip())
-    unknown = [t for t in types if t not in TYPES]
-    if unknown or not types:
-        shown = ", ".join(unknown) or repr(value)
-        raise click.BadParameter(f"{shown}: use a comma list of {', '.join(TYPES)}")
-    return types
-
-
-def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None:
-        from .inputs.sources import NOT_FILE_ENCODINGS
-
-        try:
-            info = codecs.lookup(value)
-        except LookupError:
-            raise click.BadParameter(f"unknown encoding {value!r}") from None
-        # hex, base64, rot13, zlib... convert bytes to bytes or text to text; idna & co. cannot stream.
-        if not info._is_text_encoding or info.name in NOT_FILE_ENCODINGS:
-            raise click.BadParameter(f"{value!r} is not a text encoding for files (e.g. utf-8, cp1256, utf-16-le)")
-    return value
-
-
-def check_glob(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if not value:
-        raise click.BadParameter("an empty pattern matches no file name (use '*' for every file)")
-    return value
-
+from .streams import data_output, err_console, translate_errors
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="arner")
@@ -279,41 +97,49 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
 
     writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, bool(stdout and stdout.isatty())))
     if output_dir:
-        collision = runner.output_collision(paths, pattern, writer.path)
-        if collision:
-            first, second, target = collision
-            raise click.UsageError(
-                f"{first} and {second} would both be written to {target}; "
-                "run them with different --output-dir folders"
-            )
-        try:
-            output_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise ArnerError(f"cannot create the output folder {output_dir}: {error.strerror or error}") from None
+        prepare_output_dir(output_dir, paths, pattern, writer.path)
 
-    quiet = options["quiet"]
     if engine == "ray":
-        if "-" in paths:
-            raise click.UsageError("--engine ray reads files and directories, not stdin")
-        from . import engines, models
-
-        ray_engine = engines.load_ray(local=not ray_address)
-        args = extractor_args(options, types)
-        info = models.resolve(args["model"])
-        announce(info, quiet)
-        report = ray_engine.run(
-            {**args, "model": info.name}, paths, writer, fmt=fmt, pattern=pattern, encoding=encoding,
-            output_dir=output_dir, skip_existing=skip_existing, address=ray_address, workers=workers,
-            quiet=quiet, console=err_console(),
-        )
+        report = run_on_ray(paths, writer, options, types, fmt=fmt, pattern=pattern, encoding=encoding,
+                            output_dir=output_dir, skip_existing=skip_existing, address=ray_address, workers=workers)
     else:
         extractor = load_extractor(options, types)
         report = runner.run(
             extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
-            existing=writer.path if skip_existing else None, quiet=quiet, console=err_console(),
+            existing=writer.path if skip_existing else None, quiet=options["quiet"], console=err_console(),
         )
     if report.skipped:
         sys.exit(EXIT_SKIPPED)
+
+
+def prepare_output_dir(output_dir: Path, paths, pattern: str, target) -> None:
+    """Refuse two inputs for one output file, before any work; create the folder."""
+    from .runner import output_collision
+
+    collision = output_collision(paths, pattern, target)
+    if collision:
+        first, second, path = collision
+        raise click.UsageError(
+            f"{first} and {second} would both be written to {path}; run them with different --output-dir folders"
+        )
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ArnerError(f"cannot create the output folder {output_dir}: {error.strerror or error}") from None
+
+
+def run_on_ray(paths, writer, options: dict, types, **run_options):
+    """`extract --engine ray`: Ray is imported only here."""
+    if "-" in paths:
+        raise click.UsageError("--engine ray reads files and directories, not stdin")
+    from . import engines, models
+
+    ray_engine = engines.load_ray(local=not run_options["address"])
+    args = extractor_args(options, types)
+    info = models.resolve(args["model"])
+    announce(info, options["quiet"])
+    return ray_engine.run({**args, "model": info.name}, paths, writer, quiet=options["quiet"], console=err_console(),
+                          **run_options)
 
 
 @cli.command()
@@ -419,29 +245,6 @@ def evaluate(gold, fmt, as_text, **options):
         from .output import tables
 
         tables.DataConsole(file=stdout).print(tables.scores_table(scores, str(gold)))
-
-
-def read_labelled(path: Path, option: str) -> tuple[list[list[str]], list[list[str]]]:
-    """A CoNLL file's sentences and labels; a usage error naming `option` if it has none or is malformed."""
-    from .inputs.conll import read_conll
-
-    try:
-        sentences, labels = read_conll(path)
-    except (OSError, ValueError) as error:
-        raise click.BadParameter(str(error), param_hint=option) from None
-    if not sentences:
-        raise click.BadParameter(f"{path} has no sentences (expected 'word TAG' lines)", param_hint=option)
-    return sentences, labels
-
-
-def parse_tests(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, Path]:
-    tests = {}
-    for value in values:
-        name, sep, path = value.partition("=")
-        if not sep or not name or not Path(path).is_file():
-            raise click.BadParameter(f"{value!r}: expected NAME=FILE with an existing CoNLL file")
-        tests[name] = Path(path)
-    return tests
 
 
 @cli.command()

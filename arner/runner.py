@@ -22,7 +22,8 @@ from rich.progress import (
 
 from .errors import InputError, OutputError
 from .extractor import Extractor
-from .inputs.sources import Document, find_inputs, open_document, stdin_document
+from .inputs.sources import Document, open_document, stdin_document
+from .inputs.walk import find_inputs
 from .output import Writer
 from .types import DocumentDone, Event, SentenceResult, Skipped
 

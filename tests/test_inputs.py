@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from arner.cli import cli
-from arner.inputs import sources
+from arner.inputs import sources, walk
 
 ARTICLE = "زار الكاظمي بغداد"
 WORDS = ["زار", "الكاظمي", "بغداد"]
@@ -233,10 +233,10 @@ def test_walk_any_depth_and_true_skip_reasons(tmp_path, bert_loc):
 def test_a_file_deleted_after_listing_is_not_a_broken_symlink(tmp_path):
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text(LINE, encoding="utf-8")
-    found = sources.find_inputs([str(tmp_path)])
+    found = walk.find_inputs([str(tmp_path)])
     assert next(found)[1] == str(tmp_path / "a.txt")
     (tmp_path / "b.txt").unlink()
-    assert list(found) == [sources.Skipped(str(tmp_path / "b.txt"), "no such file or directory")]
+    assert list(found) == [walk.Skipped(str(tmp_path / "b.txt"), "no such file or directory")]
 
 
 @pytest.mark.parametrize("pattern", ["[", "**/*.txt", "*.md"])

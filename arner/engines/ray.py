@@ -33,7 +33,8 @@ from rich.console import Console
 from .. import models
 from ..errors import ArnerError
 from ..extractor import Extractor
-from ..inputs.sources import Document, find_inputs, text_document
+from ..inputs.sources import Document, text_document
+from ..inputs.walk import find_inputs
 from ..models import Settings
 from ..errors import OutputError
 from ..output import Writer, make_writer

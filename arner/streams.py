@@ -1,0 +1,111 @@
+"""Where the CLI meets the process: stderr for people, stdout for data, errors as exit codes.
+
+Library errors, Ctrl-C, closed pipes and failed writes end in one line on
+stderr and a documented exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import sys
+from typing import Callable, TextIO
+
+import click
+from rich.console import Console
+
+from .errors import EXIT_INTERRUPTED, ArnerError
+
+
+def err_console() -> Console:
+    # Looked up on each call so CliRunner's captured stderr is used.
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+class Failure(click.ClickException):
+    """An ArnerError as Click shows it: one line, a hint, its exit code."""
+
+    def __init__(self, error: ArnerError) -> None:
+        super().__init__(f"{error.message} ({error.hint})" if error.hint else error.message)
+        self.exit_code = error.exit_code
+
+
+def translate_errors(command: Callable) -> Callable:
+    """Library errors, Ctrl-C, closed pipes and failed writes end in one line, never a traceback.
+
+    stdout is flushed here, inside the handlers: output still buffered at exit
+    would otherwise fail at interpreter shutdown, where nothing can catch it.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            result = command(*args, **kwargs)
+            if sys.stdout is not None:
+                _Stdout(sys.stdout).flush()
+            return result
+        except ArnerError as error:
+            if isinstance(error, StdoutError):
+                _abandon_stdout()
+            raise Failure(error) from None
+        except KeyboardInterrupt:
+            err_console().print("arner: interrupted")
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader (e.g. `head`) is gone: stop quietly, as Unix tools do.
+            _abandon_stdout()
+            sys.exit(128 + signal.SIGPIPE)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            raise click.ClickException(f"{where}{error.strerror or error}") from None
+
+    return wrapper
+
+
+class StdoutError(ArnerError):
+    """stdout refused data (a full disk, an I/O error)."""
+
+
+class _Stdout:
+    """stdout for data: a failed write is a StdoutError, a closed pipe stays BrokenPipeError."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise StdoutError(f"cannot write to stdout: {error.strerror or error}") from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise StdoutError(f"cannot write to stdout: {error.strerror or error}") from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _abandon_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered is dropped at exit, silently."""
+    try:
+        fileno = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (CliRunner's capture): nothing is flushed at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
+
+
+def data_output() -> TextIO:
+    """stdout, for data; an error if it is closed (`>&-`), instead of writing nowhere."""
+    if sys.stdout is None:
+        raise ArnerError("stdout is closed: there is nowhere to write the output", "redirect it to a file")
+    return _Stdout(sys.stdout)  # type: ignore[return-value]
