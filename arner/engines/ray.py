@@ -150,7 +150,7 @@ def run(
 def _for_workers(extractor_args: dict) -> dict:
     """The Extractor's arguments with absolute paths: a worker's current folder is not the driver's."""
     model = extractor_args["model"]
-    if model not in (models.BUILTIN, models.ARABERT):
+    if model not in (models.BUILTIN, models.E5, models.ARABERT):
         model = os.path.abspath(model)
     names = tuple(Path(name).absolute() for name in extractor_args.get("names", ()))
     return {**extractor_args, "model": model, "names": names}

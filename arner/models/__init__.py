@@ -11,14 +11,15 @@ import json
 from pathlib import Path
 
 from ..errors import ModelError, ModelNotFound
-from . import bert, camel, crf
+from . import bert, camel, crf, e5
 from .base import Kind, ModelInfo, Recognizer, Settings
 
 __all__ = ["KINDS", "ModelInfo", "Recognizer", "Settings", "available", "load", "resolve"]
 
 BUILTIN = "builtin"
+E5 = "e5"
 ARABERT = "arabert"
-KINDS: tuple[Kind, ...] = (crf.KIND, bert.KIND)  # the first that claims a folder loads it
+KINDS: tuple[Kind, ...] = (crf.KIND, e5.KIND, bert.KIND)  # the first that claims a folder loads it
 
 
 def _read_meta(path: Path) -> dict:
@@ -56,6 +57,8 @@ def resolve(spec: str | None) -> ModelInfo:
         spec = ARABERT if camel.arabert_installed() else BUILTIN
     if spec == BUILTIN:
         return from_path(crf.BUILTIN_DIR, BUILTIN)
+    if spec == E5:
+        return from_path(e5.SHIPPED_DIR, E5)
     if spec == ARABERT:
         if not camel.arabert_installed():
             raise ModelNotFound(
@@ -70,7 +73,7 @@ def resolve(spec: str | None) -> ModelInfo:
 
 def available() -> list[ModelInfo]:
     """Models that can run here without naming a path."""
-    found = [from_path(crf.BUILTIN_DIR, BUILTIN)]
+    found = [from_path(crf.BUILTIN_DIR, BUILTIN), from_path(e5.SHIPPED_DIR, E5)]
     if camel.arabert_installed():
         found.insert(0, from_path(camel.arabert_path(), ARABERT))
     return found

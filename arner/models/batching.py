@@ -8,6 +8,7 @@ than the model's window into overlapping windows so no text is ever truncated.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from math import ceil
 
@@ -66,6 +67,7 @@ class TokenClassifier:
     sep_id: int
     batch_size: int
     device: object
+    bio_decoding = False  # True: the best BIO-valid label sequence, not each word's best label
 
     def __init__(self) -> None:
         self._pieces: dict[str, tuple[int, ...]] = {}
@@ -124,7 +126,8 @@ class TokenClassifier:
     def predict(self, sentences: list[list[str]]) -> list[Labelled]:
         import torch
 
-        results: list[Labelled] = [[("O", 1.0)] * len(words) for words in sentences]
+        outside = [1.0 if label == "O" else 0.0 for label in self.labels]
+        vectors: list[list[list[float]]] = [[outside] * len(words) for words in sentences]
         segments = [seg for i, words in enumerate(sentences) for seg in self._segments(i, words)]
         segments = [seg for seg in segments if seg.pieces]
         segments.sort(key=lambda seg: len(seg.pieces))
@@ -133,16 +136,54 @@ class TokenClassifier:
             for batch in _same_length_batches(segments, self.batch_size):
                 ids = torch.tensor([(cls, *seg.pieces, sep) for seg in batch], dtype=torch.long)
                 logits = self.forward(ids.to(self.device), torch.ones_like(ids).to(self.device))
-                probs, best = torch.softmax(logits.float(), dim=-1).max(dim=-1)
-                probs, best = probs.cpu().tolist(), best.cpu().tolist()
+                probs = torch.softmax(logits.float(), dim=-1).cpu().tolist()
                 for row, seg in enumerate(batch):
-                    out = results[seg.sentence]
+                    out = vectors[seg.sentence]
                     for offset, word in enumerate(seg.words):
                         position = seg.firsts[offset]
                         if word in seg.core and position >= 0:
-                            # +1 skips [CLS]
-                            out[word] = (self.labels[best[row][position + 1]], probs[row][position + 1])
-        return results
+                            out[word] = probs[row][position + 1]  # +1 skips [CLS]
+        decode = self._viterbi if self.bio_decoding else self._best
+        return [decode(sentence) for sentence in vectors]
+
+    def _best(self, vectors: list[list[float]]) -> Labelled:
+        """The most probable label of each word, as CAMeL's NERecognizer picks them."""
+        best = [max(range(len(v)), key=v.__getitem__) for v in vectors]
+        return [(self.labels[k], v[k]) for k, v in zip(best, vectors)]
+
+    def _viterbi(self, vectors: list[list[float]]) -> Labelled:
+        """The most probable sequence in which every I-X follows B-X or I-X."""
+        if not vectors:
+            return []
+        allowed = _allowed(self.labels)
+        logs = [[math.log(max(p, 1e-9)) for p in v] for v in vectors]
+        score = [lp if allowed[None][k] else -math.inf for k, lp in enumerate(logs[0])]
+        back: list[list[int]] = []
+        for lp in logs[1:]:
+            pointers, new = [], []
+            for k in range(len(lp)):
+                j = max((j for j in range(len(score)) if allowed[j][k]), key=score.__getitem__)
+                pointers.append(j)
+                new.append(score[j] + lp[k])
+            back.append(pointers)
+            score = new
+        path = [max(range(len(score)), key=score.__getitem__)]
+        for pointers in reversed(back):
+            path.append(pointers[path[-1]])
+        path.reverse()
+        return [(self.labels[k], vectors[t][k]) for t, k in enumerate(path)]
+
+
+def _allowed(labels: list[str]) -> dict:
+    """allowed[previous][next]: previous None for the first word."""
+
+    def ok(previous: str | None, label: str) -> bool:
+        return not label.startswith("I-") or (previous is not None and previous[2:] == label[2:] and previous != "O")
+
+    table: dict = {None: [ok(None, label) for label in labels]}
+    for j, previous in enumerate(labels):
+        table[j] = [ok(previous, label) for label in labels]
+    return table
 
 
 def _same_length_batches(segments: list[_Segment], size: int) -> list[list[_Segment]]:

