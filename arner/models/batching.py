@@ -1,8 +1,9 @@
 """Arner's inference loop for transformer token classifiers, whatever the model.
 
 A subclass gives word pieces, special ids and a forward pass; this class labels
-each word by its first piece, in batches of equal-length windows (unpadded, so a
-sentence's scores never depend on its batch-mates), and cuts sentences longer
+each word by its first piece, in batches of windows padded to a width set by
+each window's own length (so a sentence's scores never depend on its
+batch-mates), and cuts sentences longer
 than the model's window into overlapping windows so no text is ever truncated.
 """
 
@@ -65,6 +66,7 @@ class TokenClassifier:
     max_pieces: int  # pieces per window, special tokens excluded
     cls_id: int
     sep_id: int
+    pad_id: int
     batch_size: int
     device: object
     bio_decoding = False  # True: the best BIO-valid label sequence, not each word's best label
@@ -131,11 +133,14 @@ class TokenClassifier:
         segments = [seg for i, words in enumerate(sentences) for seg in self._segments(i, words)]
         segments = [seg for seg in segments if seg.pieces]
         segments.sort(key=lambda seg: len(seg.pieces))
-        cls, sep = self.cls_id, self.sep_id
+        cls, sep, pad = self.cls_id, self.sep_id, self.pad_id
         with torch.inference_mode():
-            for batch in _same_length_batches(segments, self.batch_size):
-                ids = torch.tensor([(cls, *seg.pieces, sep) for seg in batch], dtype=torch.long)
-                logits = self.forward(ids.to(self.device), torch.ones_like(ids).to(self.device))
+            for batch in _bucketed_batches(segments, self.batch_size):
+                width = min(bucket(len(batch[0].pieces)), self.max_pieces) + 2
+                rows = [(cls, *seg.pieces, sep) for seg in batch]
+                ids = torch.tensor([(*row, *(pad,) * (width - len(row))) for row in rows], dtype=torch.long)
+                mask = torch.tensor([(1,) * len(row) + (0,) * (width - len(row)) for row in rows], dtype=torch.long)
+                logits = self.forward(ids.to(self.device), mask.to(self.device))
                 probs = torch.softmax(logits.float(), dim=-1).cpu().tolist()
                 for row, seg in enumerate(batch):
                     out = vectors[seg.sentence]
@@ -186,17 +191,24 @@ def _allowed(labels: list[str]) -> dict:
     return table
 
 
-def _same_length_batches(segments: list[_Segment], size: int) -> list[list[_Segment]]:
-    """Up to `size` segments of one length per batch, from segments sorted by length.
+def bucket(pieces: int) -> int:
+    """The padded width of a window of `pieces` pieces: a function of its own length only."""
+    step = 8 if pieces <= 64 else 32
+    return -(-pieces // step) * step
 
-    No padding: padding a segment changes the rounding of its scores, so a
-    sentence's labels and scores would depend on the sentences batched with it
-    (on other documents, on the window and the batch size). Without it they are
-    a function of the sentence alone.
+
+def _bucketed_batches(segments: list[_Segment], size: int) -> list[list[_Segment]]:
+    """Up to `size` segments of one padded width per batch, from segments sorted by length.
+
+    Each window is padded to `bucket(its length)`, never to its batch-mates'
+    length: padding changes the rounding of scores, so a sentence's labels and
+    scores would otherwise depend on the sentences batched with it (on other
+    documents, the window and the batch size). Buckets keep batches full at a
+    cost of at most 7 padded pieces below 64 and 31 above.
     """
     batches: list[list[_Segment]] = []
     for segment in segments:
-        if batches and len(batches[-1]) < size and len(batches[-1][0].pieces) == len(segment.pieces):
+        if batches and len(batches[-1]) < size and bucket(len(batches[-1][0].pieces)) == bucket(len(segment.pieces)):
             batches[-1].append(segment)
         else:
             batches.append([segment])

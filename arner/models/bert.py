@@ -46,7 +46,9 @@ class BertRecognizer(TokenClassifier):
             )
         self.model = prepared(ner.model, self.device, settings)
         self.batch_size = settings.batch_size
-        self.cls_id, self.sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        self.cls_id, self.sep_id, self.pad_id = (
+            self.tokenizer.cls_token_id, self.tokenizer.sep_token_id, self.tokenizer.pad_token_id,
+        )
 
     def pieces_of(self, word: str) -> tuple[int, ...]:
         return tuple(self.tokenizer.convert_tokens_to_ids(self.tokenizer.tokenize(word)))

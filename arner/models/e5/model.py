@@ -99,7 +99,7 @@ class E5Recognizer(TokenClassifier):
         self.tokenizer = tokenizer
         self.labels = labels
         self.batch_size = settings.batch_size
-        self.cls_id, self.sep_id = tokenizer.cls_id, tokenizer.sep_id
+        self.cls_id, self.sep_id, self.pad_id = tokenizer.cls_id, tokenizer.sep_id, tokenizer.pad_id
 
     @classmethod
     def load(cls, folder: Path, settings: Settings = Settings()) -> E5Recognizer:

@@ -119,6 +119,44 @@ def dev_f1(model: E5Recognizer, sentences: list[list[str]], labels: list[list[st
     return {key: scores[key] for key in ("precision", "recall", "f1")}
 
 
+def _optimizer(tagger, trained: set[str], lr: float, steps: int):
+    """AdamW (no weight decay on biases and LayerNorms) with linear warm-up and decay."""
+    import torch
+
+    decay = [p for n, p in tagger.named_parameters() if n in trained and is_matrix(n) or n == "classifier.weight"]
+    no_decay = [p for n, p in tagger.named_parameters() if n in trained and not (is_matrix(n) or n == "classifier.weight")]
+    optimizer = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": DEFAULTS["weight_decay"]}, {"params": no_decay, "weight_decay": 0.0}], lr=lr
+    )
+    warmup = max(1, int(steps * DEFAULTS["warmup"]))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / max(1, steps - warmup)))
+    )
+    return optimizer, schedule
+
+
+def _epoch(tagger, examples, states, batches, frozen: int, tokenizer, optimizer, schedule, progress) -> tuple[float, int]:
+    """One pass over the batches; (summed loss, batches)."""
+    import torch
+
+    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=IGNORE)
+    total, count = 0.0, 0
+    for number, batch in enumerate(batches, start=1):
+        _, mask, targets = _padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id)
+        hidden = torch.nn.utils.rnn.pad_sequence([states[i] for i in batch], batch_first=True)
+        logits = _top_logits(tagger, frozen, hidden, mask)
+        loss = loss_fn(logits.view(-1, len(LABELS)), targets.view(-1))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_([p for p in tagger.parameters() if p.requires_grad], 1.0)
+        optimizer.step()
+        schedule.step()
+        optimizer.zero_grad(set_to_none=True)
+        total, count = total + loss.item(), count + 1
+        if number % 50 == 0:
+            progress(number, total / count)
+    return total, count
+
+
 def train(
     train_sentences: list[list[str]],
     train_labels: list[list[str]],
@@ -164,16 +202,7 @@ def train(
     lengths = [len(ids) for ids, _ in examples]
     size = DEFAULTS["batch_size"]
     steps = epochs * ceil_div(len(examples), size)
-    decay = [p for n, p in tagger.named_parameters() if n in trained and is_matrix(n) or n == "classifier.weight"]
-    no_decay = [p for n, p in tagger.named_parameters() if n in trained and not (is_matrix(n) or n == "classifier.weight")]
-    optimizer = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": DEFAULTS["weight_decay"]}, {"params": no_decay, "weight_decay": 0.0}], lr=lr
-    )
-    warmup = max(1, int(steps * DEFAULTS["warmup"]))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / max(1, steps - warmup)))
-    )
-    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=IGNORE)
+    optimizer, schedule = _optimizer(tagger, trained, lr, steps)
     meta = {
         "kind": KIND,
         "labels": LABELS,
@@ -188,20 +217,9 @@ def train(
         tagger.bert.embeddings.eval()  # frozen parts run as when their states were cached
         for layer in tagger.bert.encoder.layer[:frozen_layers]:
             layer.eval()
-        total, count = 0.0, 0
-        for number, batch in enumerate(_batches(lengths, size, rng), start=1):
-            _, mask, targets = _padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id)
-            hidden = torch.nn.utils.rnn.pad_sequence([states[i] for i in batch], batch_first=True)
-            logits = _top_logits(tagger, frozen_layers, hidden, mask)
-            loss = loss_fn(logits.view(-1, len(LABELS)), targets.view(-1))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_([p for p in tagger.parameters() if p.requires_grad], 1.0)
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad(set_to_none=True)
-            total, count = total + loss.item(), count + 1
-            if number % 50 == 0:
-                log(f"epoch {epoch} batch {number} loss {total / count:.4f} {(time.monotonic() - started) / 60:.1f} min")
+        total, count = _epoch(tagger, examples, states, _batches(lengths, size, rng), frozen_layers, tokenizer,
+                              optimizer, schedule, lambda number, loss: log(
+                                  f"epoch {epoch} batch {number} loss {loss:.4f} {(time.monotonic() - started) / 60:.1f} min"))
         tagger.eval()
         scores = dev_f1(model, *dev) if dev else {}
         meta["epochs_dev"].append({"epoch": epoch, "loss": round(total / count, 4), **scores})
