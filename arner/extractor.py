@@ -10,8 +10,8 @@ never of the documents before or after it, the window size or the batch size.
   the whole document at once while memory stays bounded.
 - A model that labels each sentence alone (BERT, `context` 0) gets windows of
   `window` sentences across consecutive documents, so it sees full batches
-  even on many short files; its batches hold segments of one length, unpadded,
-  so a sentence's scores do not depend on its batch-mates.
+  even on many short files; each window is padded to a width set by its own
+  length, so a sentence's scores do not depend on its batch-mates.
 
 The model sees each word folded (`normalize.fold`: presentation forms and
 variation selectors); entity text and offsets stay on the original text.
@@ -100,15 +100,14 @@ class Extractor:
 
     def label(self, sentences: list[list[str]]) -> list[list[str]]:
         """One BIO label per word for pre-tokenized sentences of one document (as in CoNLL files)."""
-        predicted = self._predict(sentences)
+        folded = _folded(sentences)
         return [
-            [self._keep(label) for label, _ in self.lexicon.apply([fold(word) for word in words], labelled)]
-            for words, labelled in zip(sentences, predicted)
+            [self._keep(label) for label, _ in self.lexicon.apply(words, labelled)]
+            for words, labelled in zip(folded, self._predict(folded))
         ]
 
-    def _predict(self, sentences: list[list[str]]) -> list[Labelled]:
-        """The model's labels, on folded words; words of runs without an Arabic letter are O."""
-        folded = [[fold(word) for word in words] for words in sentences]
+    def _predict(self, folded: list[list[str]]) -> list[Labelled]:
+        """The model's labels on folded words; words of runs without an Arabic letter are O."""
         with self._model_lock:
             predicted = self.recognizer.predict(folded)
         return [_arabic_only(words, labelled) for words, labelled in zip(folded, predicted)]
@@ -133,13 +132,13 @@ class Extractor:
             window = _take_window(pending, self.window)
             if not window:
                 return
-            labelled = [item.sentence for item in window if isinstance(item, _Pending) and item.sentence]
-            predicted = iter(self._predict([sentence.texts for sentence in labelled]))
+            folded = _folded(item.sentence.texts for item in window if isinstance(item, _Pending) and item.sentence)
+            results = zip(folded, self._predict(folded))
             for item in window:
                 if isinstance(item, Skipped):
                     yield item
                 elif item.sentence is not None:
-                    yield self._result(item.document, item.sentence, next(predicted))
+                    yield self._result(item.document, item.sentence, *next(results))
                 else:
                     yield DocumentDone(item.document, item.error, item.text)
 
@@ -151,20 +150,25 @@ class Extractor:
         ahead = list(islice(reader, self.window + self.context))
         while ahead:
             core, after = ahead[: self.window], ahead[self.window :]
-            fed = [*before, *core, *after]
-            predicted = self._predict([sentence.texts for sentence in fed])[len(before) : len(before) + len(core)]
-            for sentence, labelled in zip(core, predicted):
-                yield self._result(document, sentence, labelled)
+            folded = _folded(sentence.texts for sentence in [*before, *core, *after])
+            predicted = self._predict(folded)
+            for at, sentence in enumerate(core, len(before)):
+                yield self._result(document, sentence, folded[at], predicted[at])
             before.extend(core)
             ahead = after + list(islice(reader, self.window))
         yield DocumentDone(document, reader.error, None if kept is None else "".join(kept))
 
-    def _result(self, document: Document, sentence: Sentence, predicted: Labelled) -> SentenceResult:
-        corrected = self.lexicon.apply([fold(text) for text in sentence.texts], predicted)
+    def _result(self, document: Document, sentence: Sentence, folded: list[str], predicted: Labelled) -> SentenceResult:
+        corrected = self.lexicon.apply(folded, predicted)
         labels = [self._keep(label) for label, _ in corrected]
         probs = [prob for _, prob in corrected]
         entities = sentence_entities(sentence, labels, probs, self.known)
         return SentenceResult(document, sentence, labels, entities)
+
+
+def _folded(sentences: Iterable[list[str]]) -> list[list[str]]:
+    """Each sentence's words as the models and name lists read them (`normalize.fold`)."""
+    return [[fold(word) for word in words] for words in sentences]
 
 
 def _arabic_only(words: list[str], labelled: Labelled) -> Labelled:
@@ -218,13 +222,10 @@ def _pending(inputs: Iterable[Document | Skipped], keep_text: bool) -> Iterator[
             yield document
             continue
         kept: list[str] | None = [] if keep_text else None
-        try:
-            for sentence in segment.sentences(_chunks(document, kept)):
-                yield _Pending(document, sentence)
-        except InputError as error:
-            yield _Pending(document, error=error)
-            continue
-        yield _Pending(document, text=None if kept is None else "".join(kept))
+        reader = _Sentences(document, kept)
+        for sentence in reader:
+            yield _Pending(document, sentence)
+        yield _Pending(document, error=reader.error, text=None if kept is None else "".join(kept))
 
 
 def _take_window(items: Iterator[_Pending | Skipped], size: int) -> list[_Pending | Skipped]:

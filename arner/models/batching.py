@@ -3,15 +3,14 @@
 A subclass gives word pieces, special ids and a forward pass; this class labels
 each word by its first piece, in batches of windows padded to a width set by
 each window's own length (so a sentence's scores never depend on its
-batch-mates), and cuts sentences longer
-than the model's window into overlapping windows so no text is ever truncated.
+batch-mates), and cuts sentences longer than the model's window into
+overlapping windows so no text is ever truncated.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from math import ceil
+from math import ceil, inf, log
 
 from ..errors import ModelError
 from ..types import LABEL, Labelled
@@ -161,8 +160,8 @@ class TokenClassifier:
         if not vectors:
             return []
         allowed = _allowed(self.labels)
-        logs = [[math.log(max(p, 1e-9)) for p in v] for v in vectors]
-        score = [lp if allowed[None][k] else -math.inf for k, lp in enumerate(logs[0])]
+        logs = [[log(max(p, 1e-9)) for p in v] for v in vectors]
+        score = [lp if allowed[None][k] else -inf for k, lp in enumerate(logs[0])]
         back: list[list[int]] = []
         for lp in logs[1:]:
             pointers, new = [], []
