@@ -31,8 +31,8 @@ def encoder():
 
 
 @pytest.fixture(scope="module")
-def bert(encoder):
-    return encoder.bert()
+def tagger(encoder):
+    return encoder.tagger(9)
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +43,8 @@ def engine():
 def test_special_ids(encoder):
     tokenizer = encoder.tokenizer
     assert (tokenizer.cls_id, tokenizer.pad_id, tokenizer.sep_id, tokenizer.unk_id) == (0, 1, 2, 3)
-    assert encoder.config.vocab_size == 250_037  # 250,002 pieces, rows padded
-    assert encoder.tensors["embeddings.word_embeddings.weight"].shape == (250_037, 384)
+    assert encoder.config.vocab == 250_037  # 250,002 pieces, rows padded
+    assert encoder.word_blocks.shape == (250_037, 384 // 32)
 
 
 def test_word_by_word_equals_whole_text(encoder):
@@ -59,12 +59,12 @@ def test_empty_word_has_no_pieces(encoder):
 
 
 @pytest.mark.parametrize("sentence", SENTENCES)
-def test_matches_engine(encoder, bert, engine, sentence):
+def test_matches_engine(encoder, tagger, engine, sentence):
     tokenizer = encoder.tokenizer
     ids = [tokenizer.cls_id, *(i for word in ("passage: " + sentence).split() for i in tokenizer.word_pieces(word)), tokenizer.sep_id]
     assert engine.token_count(sentence) == len(ids)
     with torch.inference_mode():
-        hidden = bert(input_ids=torch.tensor([ids])).last_hidden_state[0]
+        hidden = tagger.encode(torch.tensor([ids]), torch.ones((1, len(ids)), dtype=torch.long))[0]
     ours = torch.nn.functional.normalize(hidden.mean(dim=0), dim=0).numpy()
     assert float(ours @ engine.passage(sentence)) >= 0.9999
 
@@ -119,3 +119,11 @@ def test_train_e5_on_a_tiny_file_writes_a_loadable_folder(tmp_path):
     assert sum(f.stat().st_size for f in out.iterdir()) < 25_000_000
     found = CliRunner().invoke(cli, ["extract", "-m", str(out), "-f", "jsonl", "-q"], input="زار بغداد")
     assert found.exit_code == 0
+
+
+def test_word_embeddings_dequantize_per_row_as_the_whole_matrix(encoder, tagger):
+    from arner.models.e5.encoder import dequantize_q4
+
+    rows = [0, 3, 1000, 250_036]
+    whole = dequantize_q4(encoder.word_blocks[rows].view("u1").reshape(-1), 384)
+    assert torch.equal(tagger.embeddings.words(torch.tensor(rows)), torch.from_numpy(whole))

