@@ -209,16 +209,19 @@ def models_command():
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--as-text", is_flag=True,
               help="Run the gold sentences through `extract` as plain text and score the entities found.")
+@click.option("--each-sentence", is_flag=True,
+              help="Label each gold sentence as a document of its own (default: the file is one document, in order).")
 @model_options
 @translate_errors
-def evaluate(gold, fmt, as_text, **options):
+def evaluate(gold, fmt, as_text, each_sentence, **options):
     """Score a model on a labelled CoNLL file (entity-level P/R/F1, seqeval).
 
     GOLD has one "word TAG" or "word<TAB>TAG" per line, a blank line between
-    sentences. By default the gold words are labelled as given; --as-text
-    instead joins them into plain text, one sentence a line, runs the whole
-    extract pipeline (segmentation included) and maps the entities found back
-    onto the gold words.
+    sentences. By default the gold words are labelled as given, the whole file
+    as one document; --as-text instead joins them into plain text, one sentence
+    a line, runs the whole extract pipeline (segmentation included) and maps the
+    entities found back onto the gold words. --each-sentence makes every
+    sentence a document of its own, so no model sees its neighbours.
 
     \b
     Example:
@@ -230,17 +233,19 @@ def evaluate(gold, fmt, as_text, **options):
     stdout = data_output()
     sentences, gold_labels = read_labelled(gold, "GOLD")
     extractor = load_extractor(options)
-    if as_text:
-        text, ranges = scoring.as_text(sentences)
-        predicted = scoring.project(extractor.extract(text), ranges)
-    else:
-        predicted = extractor.label(sentences)
+    predicted = []
+    for document in ([sentence] for sentence in sentences) if each_sentence else [sentences]:
+        if as_text:
+            text, ranges = scoring.as_text(document)
+            predicted += scoring.project(extractor.extract(text), ranges)
+        else:
+            predicted += extractor.label(document)
     scores = scoring.score(gold_labels, predicted)
     if fmt == "json":
         import json
 
         stdout.write(json.dumps({"gold": str(gold), "model": extractor.info.name, "as_text": as_text,
-                                 "scores": scoring.as_dicts(scores)}, ensure_ascii=False, indent=2) + "\n")
+                                 "each_sentence": each_sentence, "scores": scoring.as_dicts(scores)}, ensure_ascii=False, indent=2) + "\n")
     else:
         from .output import tables
 

@@ -90,15 +90,16 @@ def test_shipped_model_loads_offline_and_finds_the_news_entities(tmp_path):
 
 
 def test_bio_decoding_never_starts_an_entity_with_i():
-    from arner.models.batching import TokenClassifier
+    import numpy as np
+
+    from arner.models.evidence import best, viterbi
 
     labels = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC"]
-    model = TokenClassifier()
-    model.labels = labels
     # Alone, the second word's best label (I-LOC) would continue no LOC.
-    vectors = [[0.1, 0.6, 0.1, 0.1, 0.1], [0.1, 0.05, 0.35, 0.05, 0.45]]
-    assert [label for label, _ in model._best(vectors)] == ["B-PERS", "I-LOC"]
-    assert [label for label, _ in model._viterbi(vectors)] == ["B-PERS", "I-PERS"]
+    probs = np.array([[0.1, 0.6, 0.1, 0.1, 0.1], [0.1, 0.05, 0.35, 0.05, 0.45]])
+    assert [label for label, _ in best(probs, labels)] == ["B-PERS", "I-LOC"]
+    assert [label for label, _ in viterbi(probs, labels)] == ["B-PERS", "I-PERS"]
+    assert [label for label, _ in viterbi(probs[1:], labels)] == ["O"]  # I-LOC cannot start a sentence
 
 
 def test_train_e5_on_a_tiny_file_writes_a_loadable_folder(tmp_path):

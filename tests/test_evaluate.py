@@ -22,6 +22,7 @@ def test_evaluate_json(tmp_path, bert_loc):
         "gold": str(gold),
         "model": str(bert_loc),
         "as_text": False,
+        "each_sentence": False,
         "scores": [
             {"type": "LOC", "precision": 0.25, "recall": 1.0, "f1": 0.4, "support": 1},
             {"type": "PERS", "precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1},

@@ -10,11 +10,14 @@ overlapping windows so no text is ever truncated.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import ceil, inf, log
+from math import ceil
+
+import numpy as np
 
 from ..errors import ModelError
 from ..types import LABEL, Labelled
 from .base import Settings
+from .evidence import best, viterbi
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,16 @@ class TokenClassifier:
         return segments
 
     def predict(self, sentences: list[list[str]]) -> list[Labelled]:
+        decode = viterbi if self.bio_decoding else best
+        return [decode(probs, self.labels) for probs in self.probabilities(sentences)]
+
+    def probabilities(self, sentences: list[list[str]]) -> list[np.ndarray]:
+        """[words, labels] label probabilities per sentence, each word read at its first piece."""
         import torch
 
-        outside = [1.0 if label == "O" else 0.0 for label in self.labels]
-        vectors: list[list[list[float]]] = [[outside] * len(words) for words in sentences]
+        vectors = [np.zeros((len(words), len(self.labels)), dtype=np.float32) for words in sentences]
+        for array in vectors:
+            array[:, self.labels.index("O")] = 1.0  # words with no pieces
         segments = [seg for i, words in enumerate(sentences) for seg in self._segments(i, words)]
         segments = [seg for seg in segments if seg.pieces]
         segments.sort(key=lambda seg: len(seg.pieces))
@@ -140,54 +149,14 @@ class TokenClassifier:
                 ids = torch.tensor([(*row, *(pad,) * (width - len(row))) for row in rows], dtype=torch.long)
                 mask = torch.tensor([(1,) * len(row) + (0,) * (width - len(row)) for row in rows], dtype=torch.long)
                 logits = self.forward(ids.to(self.device), mask.to(self.device))
-                probs = torch.softmax(logits.float(), dim=-1).cpu().tolist()
+                probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
                 for row, seg in enumerate(batch):
-                    out = vectors[seg.sentence]
-                    for offset, word in enumerate(seg.words):
-                        position = seg.firsts[offset]
-                        if word in seg.core and position >= 0:
-                            out[word] = probs[row][position + 1]  # +1 skips [CLS]
-        decode = self._viterbi if self.bio_decoding else self._best
-        return [decode(sentence) for sentence in vectors]
-
-    def _best(self, vectors: list[list[float]]) -> Labelled:
-        """The most probable label of each word, as CAMeL's NERecognizer picks them."""
-        best = [max(range(len(v)), key=v.__getitem__) for v in vectors]
-        return [(self.labels[k], v[k]) for k, v in zip(best, vectors)]
-
-    def _viterbi(self, vectors: list[list[float]]) -> Labelled:
-        """The most probable sequence in which every I-X follows B-X or I-X."""
-        if not vectors:
-            return []
-        allowed = _allowed(self.labels)
-        logs = [[log(max(p, 1e-9)) for p in v] for v in vectors]
-        score = [lp if allowed[None][k] else -inf for k, lp in enumerate(logs[0])]
-        back: list[list[int]] = []
-        for lp in logs[1:]:
-            pointers, new = [], []
-            for k in range(len(lp)):
-                j = max((j for j in range(len(score)) if allowed[j][k]), key=score.__getitem__)
-                pointers.append(j)
-                new.append(score[j] + lp[k])
-            back.append(pointers)
-            score = new
-        path = [max(range(len(score)), key=score.__getitem__)]
-        for pointers in reversed(back):
-            path.append(pointers[path[-1]])
-        path.reverse()
-        return [(self.labels[k], vectors[t][k]) for t, k in enumerate(path)]
-
-
-def _allowed(labels: list[str]) -> dict:
-    """allowed[previous][next]: previous None for the first word."""
-
-    def ok(previous: str | None, label: str) -> bool:
-        return not label.startswith("I-") or (previous is not None and previous[2:] == label[2:] and previous != "O")
-
-    table: dict = {None: [ok(None, label) for label in labels]}
-    for j, previous in enumerate(labels):
-        table[j] = [ok(previous, label) for label in labels]
-    return table
+                    keep = [(word, seg.firsts[offset] + 1)  # +1 skips [CLS]
+                            for offset, word in enumerate(seg.words) if word in seg.core and seg.firsts[offset] >= 0]
+                    if keep:
+                        targets, positions = zip(*keep)
+                        vectors[seg.sentence][list(targets)] = probs[row, list(positions)]
+        return vectors
 
 
 def bucket(pieces: int) -> int:

@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pycrfsuite
 
 from ...names import read_pairs, write_pairs
@@ -131,11 +132,30 @@ class CRFModel:
             self._tag(features)
             for features in self._extractor.document_features(sentences)
         ]
-        stems = [
-            [self._extractor.info(word).stem for word in sentence]
-            for sentence in sentences
-        ]
-        return propagate_labels(stems, tagged, self._extractor.context)
+        return propagate_labels(self.stems(sentences), tagged, self._extractor.context)
+
+    def stems(self, sentences: list[list[str]]) -> list[list[str]]:
+        """Each word without its clitics, as the features and label propagation match words."""
+        return [[self._extractor.info(word).stem for word in sentence] for sentence in sentences]
+
+    @property
+    def feature_context(self) -> int:
+        """Sentences each way whose words are features of a sentence."""
+        return self._extractor.context
+
+    def marginals(self, sentences: list[list[str]], labels: list[str]) -> list[np.ndarray]:
+        """[words, labels] marginal probabilities per sentence of consecutive sentences (0 for labels it lacks)."""
+        out = []
+        for features in self._extractor.document_features(sentences):
+            array = np.zeros((len(features), len(labels)), dtype=np.float32)
+            with self._tagger_lock:
+                if features:
+                    self._tagger.set(features)
+                for k, label in enumerate(labels):
+                    if label in self._labels:
+                        array[:, k] = [self._tagger.marginal(label, t) for t in range(len(features))]
+            out.append(array)
+        return out
 
     def _tag(self, features: list[list[str]]) -> list[Tagged]:
         if not features:

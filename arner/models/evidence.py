@@ -1,0 +1,144 @@
+"""From per-word label probabilities to labels: decoding, and a document's evidence.
+
+A neural tagger scores each sentence alone. A document repeats its names, clear
+in one sentence and doubtful in the next, and the built-in CRF's features read
+across sentences; `Evidence` adds both to the tagger's probabilities:
+
+1. mix them with the CRF's marginals (`crf_weight`);
+2. pull each word's type mass toward the mean over its stem's other occurrences
+   within `window` sentences (`alpha`);
+3. decode the best BIO-valid sequence;
+4. give a doubtful O word (P(O) < `max_outside`) the type its stem was
+   confidently (>= `min_entity`) labelled with within `window` sentences.
+
+Probabilities are [words, labels] arrays over one label list of O and B-/I- pairs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..types import Labelled
+
+TYPES_OF = "PERS", "LOC", "ORG", "MISC"
+
+
+def best(probs: np.ndarray, labels: list[str]) -> Labelled:
+    """Each word's most probable label."""
+    return [(labels[k], float(row[k])) for k, row in zip(probs.argmax(axis=1).tolist(), probs)]
+
+
+def _transitions(labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Log-scores (0 or -inf) of starting with each label and of each label pair: I-X only after B-X or I-X."""
+    n = len(labels)
+    start = np.array([-np.inf if label.startswith("I-") else 0.0 for label in labels])
+    pairs = np.zeros((n, n))
+    for j, label in enumerate(labels):
+        if label.startswith("I-"):
+            for i, previous in enumerate(labels):
+                if previous == "O" or previous[2:] != label[2:]:
+                    pairs[i, j] = -np.inf
+    return start, pairs
+
+
+def viterbi(probs: np.ndarray, labels: list[str]) -> Labelled:
+    """The most probable sequence in which every I-X follows B-X or I-X."""
+    if not len(probs):
+        return []
+    start, pairs = _transitions(labels)
+    logs = np.log(np.maximum(probs, 1e-9))
+    score = start + logs[0]
+    back = []
+    for row in logs[1:]:
+        candidates = score[:, None] + pairs
+        back.append(candidates.argmax(axis=0))
+        score = candidates.max(axis=0) + row
+    path = [int(score.argmax())]
+    for pointers in reversed(back):
+        path.append(int(pointers[path[-1]]))
+    path.reverse()
+    return [(labels[k], float(row[k])) for k, row in zip(path, probs)]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Document evidence settings, tuned on a dev split (see bench/e5_evidence.py)."""
+
+    crf_weight: float = 0.5
+    window: int = 20
+    alpha: float = 0.2
+    min_entity: float = 0.7
+    max_outside: float = 0.6
+    min_stem: int = 3  # shorter stems are too ambiguous to vouch for each other
+
+    def reach(self, crf_context: int) -> int:
+        """Sentences each way that can change a sentence's labels: the CRF's features, then two propagations."""
+        return crf_context + 2 * self.window
+
+    def apply(
+        self, probs: list[np.ndarray], marginals: list[np.ndarray], stems: list[list[str]], labels: list[str]
+    ) -> list[Labelled]:
+        mixed = [(1 - self.crf_weight) * p + self.crf_weight * m for p, m in zip(probs, marginals)]
+        mixed = self._soften(mixed, stems, labels)
+        return self._harden([viterbi(p, labels) for p in mixed], mixed, stems, labels)
+
+    def _soften(self, probs: list[np.ndarray], stems: list[list[str]], labels: list[str]) -> list[np.ndarray]:
+        if not self.alpha:
+            return probs
+        b_cols = [labels.index("B-" + kind) for kind in TYPES_OF]
+        i_cols = [labels.index("I-" + kind) for kind in TYPES_OF]
+        outside = labels.index("O")
+        masses = [np.column_stack([p[:, outside], p[:, b_cols] + p[:, i_cols]]) for p in probs]
+        out = []
+        for i, (p, sentence_stems) in enumerate(zip(probs, stems)):
+            near: dict[str, list[np.ndarray]] = {}
+            for j in range(max(0, i - self.window), min(len(probs), i + self.window + 1)):
+                for k, stem in enumerate(stems[j]):
+                    if len(stem) >= self.min_stem:
+                        near.setdefault(stem, []).append(masses[j][k])
+            q = p.copy()
+            for k, stem in enumerate(sentence_stems):
+                others = near.get(stem, ())
+                if len(others) < 2:
+                    continue
+                mean = (np.sum(others, axis=0) - masses[i][k]) / (len(others) - 1)
+                target = (1 - self.alpha) * masses[i][k] + self.alpha * mean
+                q[k, outside] = target[0]
+                for t, (b, inside) in enumerate(zip(b_cols, i_cols)):
+                    total = p[k, b] + p[k, inside]
+                    # The word's own B/I split is kept; with no mass to split, B unless the previous word is in an entity.
+                    share = p[k, b] / total if total > 1e-6 else (1.0 if k == 0 or q[k - 1, outside] > 0.5 else 0.5)
+                    q[k, b] = target[1 + t] * share
+                    q[k, inside] = target[1 + t] * (1 - share)
+            out.append(q)
+        return out
+
+    def _harden(
+        self, labelled: list[Labelled], probs: list[np.ndarray], stems: list[list[str]], labels: list[str]
+    ) -> list[Labelled]:
+        outside = labels.index("O")
+        votes = [
+            [(stem, label[2:]) for stem, (label, _), row in zip(sentence_stems, sentence, p)
+             if label != "O" and len(stem) >= self.min_stem and row.max() >= self.min_entity]
+            for sentence_stems, sentence, p in zip(stems, labelled, probs)
+        ]
+        out = []
+        for i, (sentence, p, sentence_stems) in enumerate(zip(labelled, probs, stems)):
+            counts: Counter[tuple[str, str]] = Counter()
+            for j in range(max(0, i - self.window), min(len(labelled), i + self.window + 1)):
+                counts.update(votes[j])
+            new: Labelled = []
+            for k, (stem, (label, score)) in enumerate(zip(sentence_stems, sentence)):
+                if label == "O" and p[k, outside] < self.max_outside:
+                    kinds = {kind: counts[(stem, kind)] for kind in TYPES_OF if counts[(stem, kind)]}
+                    if kinds:
+                        kind = max(kinds, key=kinds.__getitem__)
+                        previous = new[-1][0] if new else "O"
+                        label = ("I-" if previous[2:] == kind else "B-") + kind
+                        score = float(p[k, labels.index(label)])
+                new.append((label, score))
+            out.append(new)
+        return out
