@@ -41,3 +41,33 @@ def build_bert(
     model.save_pretrained(path)
     BertTokenizer(str(path / "vocab.txt")).save_pretrained(path)
     return path
+
+
+def as_2021_release(path: Path) -> Path:
+    """Re-save a `build_bert` folder the way CAMeL's 2021 NER release was saved
+    (transformers 3/4): weights in `pytorch_model.bin`, `id2label` with string
+    keys, an old-style `tokenizer_config.json` and no `tokenizer.json`."""
+    import json
+
+    import torch
+    from safetensors.torch import load_file
+
+    state = load_file(path / "model.safetensors")
+    (path / "model.safetensors").unlink()
+    torch.save(state, path / "pytorch_model.bin")
+    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    keep = ("hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "vocab_size",
+            "max_position_embeddings", "id2label", "label2id")
+    old = {key: config[key] for key in keep}
+    old.update(architectures=["BertForTokenClassification"], model_type="bert", hidden_act="gelu",
+               hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1, type_vocab_size=2,
+               initializer_range=0.02, layer_norm_eps=1e-12, pad_token_id=0, gradient_checkpointing=False,
+               transformers_version="4.2.2")
+    (path / "config.json").write_text(json.dumps(old, indent=2), encoding="utf-8")
+    for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+        (path / name).unlink(missing_ok=True)
+    (path / "tokenizer_config.json").write_text(json.dumps({"do_lower_case": False, "max_len": 512}), encoding="utf-8")
+    (path / "special_tokens_map.json").write_text(json.dumps(
+        {"unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]", "cls_token": "[CLS]", "mask_token": "[MASK]"}
+    ), encoding="utf-8")
+    return path

@@ -69,3 +69,17 @@ def test_windows_cover_every_word_once(camel_and_arner, lengths):
     for segment in segments:
         assert len(segment.pieces) <= MAX_PIECES
         assert segment.words.start <= segment.core.start and segment.core.stop <= segment.words.stop
+
+
+def test_a_model_saved_like_camels_2021_release_loads_by_path(tmp_path):
+    from click.testing import CliRunner
+
+    from arner.cli import cli
+    from models_fixture import as_2021_release, build_bert
+
+    folder = as_2021_release(build_bert(tmp_path / "ner-2021", force="B-LOC"))
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "config.json", "pytorch_model.bin", "special_tokens_map.json", "tokenizer_config.json", "vocab.txt"]
+    result = CliRunner().invoke(cli, ["extract", "-m", str(folder), "-f", "tsv", "-q"], input="زار بغداد")
+    assert result.exit_code == 0, result.output
+    assert [line.split("\t")[3:5] for line in result.stdout.splitlines()[1:]] == [["LOC", "زار"], ["LOC", "بغداد"]]

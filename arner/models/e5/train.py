@@ -228,7 +228,11 @@ def _write(out_dir: Path, tensors: dict, meta: dict) -> None:
 
 
 def measure(out_dir: Path, tests: dict[str, Path]) -> dict:
-    """Score the model in `out_dir` on CoNLL test sets (each sentence alone) into its meta.json."""
+    """Score the model in `out_dir` on CoNLL test sets into its meta.json.
+
+    Each test file is read as one document, as `arner evaluate` does; a model
+    with document evidence is also scored with each sentence alone.
+    """
     from ...inputs.conll import read_conll
 
     started = time.monotonic()
@@ -241,6 +245,9 @@ def measure(out_dir: Path, tests: dict[str, Path]) -> dict:
         predicted = [[label for label, _ in sentence] for sentence in model.predict(sentences)]
         scores.setdefault("words_per_second", round(sum(map(len, sentences)) / (time.monotonic() - started)))
         scores[name] = summary(labels, predicted)
+        if model.evidence is not None:
+            alone = [[label for label, _ in model.predict([sentence])[0]] for sentence in sentences]
+            scores[name + "_each_sentence"] = summary(labels, alone)
     meta["scores"] = {**meta.get("scores", {}), **scores}
     meta["test_data"] = {name: str(path) for name, path in tests.items()}
     _write_meta(out_dir, meta)
