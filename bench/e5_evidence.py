@@ -1,13 +1,14 @@
 """Tune the e5 model's document evidence on a dev split and print the variants table.
 
-    python bench/e5_evidence.py MODEL_DIR --train TRAIN --crf CRF90_DIR --test NAME=FILE ... [--write]
+    python bench/e5_evidence.py MODEL_DIR --train TRAIN --test NAME=FILE ... [--crf DIR] [--write]
 
 The dev split is the last 10 % of TRAIN (the part the e5 model was not trained
-on); CRF90_DIR is a CRF trained by `arner train` on the first 90 %, so its
-marginals on dev are held out too. Every knob is chosen on dev; each test file
-is then scored once per variant with the CRF that ships (built-in, all of
-TRAIN), read as one document and with each sentence alone. --write stores the
-best variant in MODEL_DIR/meta.json as its "evidence" block.
+on); a CRF is trained on the first 90 % (about a minute; or give one with
+--crf), so its marginals on dev are held out too. Every knob is chosen on dev;
+each test file is then scored once per variant with the CRF that ships
+(built-in, all of TRAIN), read as one document and with each sentence alone.
+--write stores the best variant in MODEL_DIR/meta.json as its "evidence" block
+and re-measures the model's scores there.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from arner.inputs.conll import read_conll
 from arner.models import Settings
 from arner.models.crf import BUILTIN_DIR
 from arner.models.crf.model import CRFModel
+from arner.models.crf.train import train as train_crf
 from arner.models.e5.model import E5Recognizer
+from arner.models.e5.train import measure
 from arner.models.evidence import Evidence, best, viterbi
 from arner.scoring import canonical_tag, summary
 
@@ -79,7 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", type=Path)
     parser.add_argument("--train", type=Path, required=True)
-    parser.add_argument("--crf", type=Path, required=True, help="CRF trained on the first 90 %% of TRAIN")
+    parser.add_argument("--crf", type=Path, help="a CRF trained on the first 90 %% of TRAIN")
     parser.add_argument("--test", action="append", default=[], metavar="NAME=FILE")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
@@ -87,7 +90,11 @@ def main() -> None:
     model = E5Recognizer.load(args.model, Settings("cpu"))
     sentences, gold = read_conll(args.train)
     cut = len(sentences) * 9 // 10
-    dev = Split(sentences[cut:], gold[cut:], model, CRFModel.load(args.crf))
+    if args.crf:
+        crf = CRFModel.load(args.crf)
+    else:
+        crf = train_crf(sentences[:cut], [[canonical_tag(tag) for tag in tags] for tags in gold[:cut]])
+    dev = Split(sentences[cut:], gold[cut:], model, crf)
     shipped = CRFModel.load(BUILTIN_DIR)
     tests = {name: Split(*read_conll(Path(path)), model, shipped) for name, path in (t.split("=", 1) for t in args.test)}
     variants = tune(dev)
@@ -107,7 +114,8 @@ def main() -> None:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         meta["evidence"] = asdict(best_variant[1])
         meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"wrote its evidence block into {meta_path}")
+        measure(args.model, {name: Path(path) for name, path in (t.split("=", 1) for t in args.test)})
+        print(f"wrote its evidence block and scores into {meta_path}")
 
 
 if __name__ == "__main__":
