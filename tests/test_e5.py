@@ -128,3 +128,32 @@ def test_word_embeddings_dequantize_per_row_as_the_whole_matrix(encoder, tagger)
     rows = [0, 3, 1000, 250_036]
     whole = dequantize_q4(encoder.word_blocks[rows].view("u1").reshape(-1), 384)
     assert torch.equal(tagger.embeddings.words(torch.tensor(rows)), torch.from_numpy(whole))
+
+
+def test_train_defaults_are_the_shipped_recipe():
+    import json
+
+    from arner.cli import train
+    from arner.models import e5
+    from arner.models.e5.train import DEFAULTS
+
+    epochs = next(p for p in train.params if p.name == "epochs")
+    assert epochs.default == DEFAULTS["epochs"]
+    options = json.loads((e5.SHIPPED_DIR / "meta.json").read_text(encoding="utf-8"))["options"]
+    assert options == {**DEFAULTS, "seed": 0}
+
+
+def test_the_multilingual_model_keeps_its_latin_names():
+    from arner import Extractor
+
+    text = "Salvador Dalí visited CNN in Atlanta."
+    assert [(e.text, e.type) for e in Extractor("e5").extract(text)] == [
+        ("Salvador Dalí", "PERS"), ("CNN", "ORG"), ("Atlanta", "LOC")]
+
+
+def test_shipped_model_reads_its_document():
+    from arner import models
+    from arner.models.evidence import Evidence
+
+    model = models.load(models.resolve("e5"))
+    assert isinstance(model.evidence, Evidence) and model.context == model.evidence.reach(10) > 0

@@ -29,7 +29,9 @@ class Recognizer(Protocol):
     use evidence across them, up to its kind's `context` sentences each way. A
     kind with `context` 0 labels each sentence alone, bit for bit whatever else
     is in the call (BERT batches no padding for that), and may be given
-    sentences of several documents at once.
+    sentences of several documents at once. A recognizer may set `context`
+    itself (its kind's is the default) and `arabic_only = False` when it knows
+    names in other scripts too (the extractor then keeps its Latin entities).
     """
 
     def predict(self, sentences: list[list[str]]) -> list[Labelled]: ...

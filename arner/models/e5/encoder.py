@@ -141,14 +141,11 @@ class Encoder:
 
         from .network import Q4Embedding, Tagger
 
-        words = Q4Embedding(self.word_blocks)
-        with torch.device("meta"):
-            model = Tagger(self.config, words, n_labels, dropout)
+        model = Tagger(self.config, Q4Embedding(self.word_blocks), n_labels, dropout)
         state = {name: torch.from_numpy(array) for name, array in self.tensors.items()}
-        # assign=True adopts the arrays instead of copying them into fresh parameters.
-        model.load_state_dict(state, strict=False, assign=True)
-        model.classifier = torch.nn.Linear(self.config.hidden, n_labels)
-        missing = [name for name, p in model.named_parameters() if p.is_meta]
+        # assign=True adopts the arrays instead of copying them into the placeholders.
+        result = model.load_state_dict(state, strict=False, assign=True)
+        missing = [name for name in result.missing_keys if not name.startswith("classifier.")]
         if missing:
             raise ValueError(f"the encoder file has no tensor for {missing[:3]}")
         return model.eval()

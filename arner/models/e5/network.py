@@ -16,6 +16,20 @@ from torch.nn import functional as F
 from .encoder import EncoderConfig
 
 
+class _Linear(nn.Linear):
+    """A Linear whose weights the encoder file replaces: left uninitialised (no time, no random draws)."""
+
+    def reset_parameters(self) -> None:
+        pass
+
+
+class _Embedding(nn.Embedding):
+    """An Embedding the encoder file replaces, left uninitialised as `_Linear`."""
+
+    def reset_parameters(self) -> None:
+        pass
+
+
 class Q4Embedding(nn.Module):
     """An embedding matrix of Q4_0 rows: an fp16 scale and 32 four-bit values per block."""
 
@@ -38,8 +52,8 @@ class Embeddings(nn.Module):
     def __init__(self, config: EncoderConfig, words: Q4Embedding) -> None:
         super().__init__()
         self.words = words
-        self.position = nn.Embedding(config.positions, config.hidden)
-        self.token_type = nn.Embedding(1, config.hidden)  # every piece is type 0
+        self.position = _Embedding(config.positions, config.hidden)
+        self.token_type = _Embedding(1, config.hidden)  # every piece is type 0
         self.norm = nn.LayerNorm(config.hidden, eps=config.eps)
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
@@ -55,13 +69,13 @@ class Layer(nn.Module):
         hidden = config.hidden
         self.heads = config.heads
         self.dropout = dropout
-        self.query = nn.Linear(hidden, hidden)
-        self.key = nn.Linear(hidden, hidden)
-        self.value = nn.Linear(hidden, hidden)
-        self.attention_out = nn.Linear(hidden, hidden)
+        self.query = _Linear(hidden, hidden)
+        self.key = _Linear(hidden, hidden)
+        self.value = _Linear(hidden, hidden)
+        self.attention_out = _Linear(hidden, hidden)
         self.attention_norm = nn.LayerNorm(hidden, eps=config.eps)
-        self.intermediate = nn.Linear(hidden, config.ffn)
-        self.output = nn.Linear(config.ffn, hidden)
+        self.intermediate = _Linear(hidden, config.ffn)
+        self.output = _Linear(config.ffn, hidden)
         self.output_norm = nn.LayerNorm(hidden, eps=config.eps)
 
     def forward(self, hidden: torch.Tensor, attend: torch.Tensor) -> torch.Tensor:
@@ -82,7 +96,11 @@ class Layer(nn.Module):
 
 
 class Tagger(nn.Module):
-    """Encoder, then dropout and a linear layer on every piece."""
+    """Encoder, then dropout and a linear layer on every piece.
+
+    Only the head is initialised here (the encoder's weights come from its
+    file), so it takes the first random draws after the seed.
+    """
 
     def __init__(self, config: EncoderConfig, words: Q4Embedding, n_labels: int, dropout: float = 0.1) -> None:
         super().__init__()
