@@ -157,3 +157,12 @@ def test_shipped_model_reads_its_document():
 
     model = models.load(models.resolve("e5"))
     assert isinstance(model.evidence, Evidence) and model.context == model.evidence.reach(10) > 0
+
+
+def test_quantize_makes_the_encoder_layers_int8_but_the_feed_forward_output():
+    from arner import models
+
+    model = models.load(models.resolve("e5"), models.Settings("cpu", quantize=True))
+    assert "quantized" in type(model.tagger.layers[0].query).__module__
+    assert "quantized" in type(model.tagger.layers[11].intermediate).__module__
+    assert type(model.tagger.layers[11].output) is torch.nn.Linear

@@ -15,6 +15,7 @@ frozen in training) and everything else untouched never enter the folder:
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,21 @@ def delta_tensors(tagger: Tagger, base: dict[str, torch.Tensor], trained: set[st
         else:
             out[name] = value.contiguous()
     return out
+
+
+def _quantized(tagger: Tagger) -> Tagger:
+    """int8 weights per output channel (dynamic activations) in every layer but the feed-forward output.
+
+    That layer reads the GELU's outlier activations, which int8 cannot hold:
+    ANERcorp test F1 of the encoder alone 0.722 this way, 0.689 with it in int8
+    too, 0.729 in float32.
+    """
+    import torch
+
+    qconfig = torch.ao.quantization.per_channel_dynamic_qconfig
+    names = ("query", "key", "value", "attention_out", "intermediate")
+    spec = {f"layers.{i}.{name}": qconfig for i in range(len(tagger.layers)) for name in names}
+    return torch.ao.quantization.quantize_dynamic(tagger, spec, dtype=torch.qint8)
 
 
 class E5Recognizer(TokenClassifier):
@@ -141,7 +157,9 @@ class E5Recognizer(TokenClassifier):
         evidence = Evidence(**meta["evidence"]) if "evidence" in meta else None
         crf = CRFModel.load(BUILTIN_DIR) if evidence else None
         recognizer = cls(tagger, tokenizer, labels, settings, evidence, crf)
-        recognizer.tagger = prepared(tagger, recognizer.device, settings)
+        recognizer.tagger = prepared(tagger, recognizer.device, replace(settings, quantize=False))
+        if settings.quantize and recognizer.device.type == "cpu":
+            recognizer.tagger = _quantized(recognizer.tagger)
         return recognizer
 
     def pieces_of(self, word: str) -> tuple[int, ...]:

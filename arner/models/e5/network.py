@@ -16,15 +16,19 @@ from torch.nn import functional as F
 from .encoder import EncoderConfig
 
 
-class _Linear(nn.Linear):
-    """A Linear whose weights the encoder file replaces: left uninitialised (no time, no random draws)."""
-
-    def reset_parameters(self) -> None:
-        pass
+def _linear(n_in: int, n_out: int) -> nn.Linear:
+    """An nn.Linear whose weights the encoder file replaces: left uninitialised
+    (no time, no random draws), and still an nn.Linear for `--quantize`."""
+    layer = nn.Linear.__new__(nn.Linear)
+    nn.Module.__init__(layer)
+    layer.in_features, layer.out_features = n_in, n_out
+    layer.weight = nn.Parameter(torch.empty(n_out, n_in))
+    layer.bias = nn.Parameter(torch.empty(n_out))
+    return layer
 
 
 class _Embedding(nn.Embedding):
-    """An Embedding the encoder file replaces, left uninitialised as `_Linear`."""
+    """An Embedding the encoder file replaces, left uninitialised as `_linear`'s."""
 
     def reset_parameters(self) -> None:
         pass
@@ -69,13 +73,13 @@ class Layer(nn.Module):
         hidden = config.hidden
         self.heads = config.heads
         self.dropout = dropout
-        self.query = _Linear(hidden, hidden)
-        self.key = _Linear(hidden, hidden)
-        self.value = _Linear(hidden, hidden)
-        self.attention_out = _Linear(hidden, hidden)
+        self.query = _linear(hidden, hidden)
+        self.key = _linear(hidden, hidden)
+        self.value = _linear(hidden, hidden)
+        self.attention_out = _linear(hidden, hidden)
         self.attention_norm = nn.LayerNorm(hidden, eps=config.eps)
-        self.intermediate = _Linear(hidden, config.ffn)
-        self.output = _Linear(config.ffn, hidden)
+        self.intermediate = _linear(hidden, config.ffn)
+        self.output = _linear(config.ffn, hidden)
         self.output_norm = nn.LayerNorm(hidden, eps=config.eps)
 
     def forward(self, hidden: torch.Tensor, attend: torch.Tensor) -> torch.Tensor:
