@@ -166,3 +166,21 @@ def test_quantize_makes_the_encoder_layers_int8_but_the_feed_forward_output():
     assert "quantized" in type(model.tagger.layers[0].query).__module__
     assert "quantized" in type(model.tagger.layers[11].intermediate).__module__
     assert type(model.tagger.layers[11].output) is torch.nn.Linear
+
+
+def test_a_malformed_evidence_block_is_one_line_not_a_traceback(tmp_path):
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from arner.cli import cli
+    from arner.models import e5
+
+    folder = tmp_path / "model"
+    shutil.copytree(e5.SHIPPED_DIR, folder)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    (folder / "meta.json").write_text(json.dumps({**meta, "evidence": {"crf_wieght": 0.5}}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", "-m", str(folder), "-q"], input="زار بغداد")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot load the model in {folder}: ") and len(result.stderr.splitlines()) == 1

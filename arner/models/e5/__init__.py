@@ -25,7 +25,7 @@ def _load(path: Path, meta: dict, settings: Settings):
 
     try:
         return E5Recognizer.load(path, settings)
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, TypeError) as error:  # TypeError: a malformed "evidence" block
         raise ModelError(f"cannot load the model in {path}: {error}") from None
 
 
