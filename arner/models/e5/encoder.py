@@ -79,17 +79,13 @@ class Tokenizer:
         self._longest = max(map(len, pieces))
         self._unk_score = float(scores.min()) - 10.0
         self._map = str.maketrans(char_map)
-        self._cache: dict[str, tuple[int, ...]] = {}
 
     def word_pieces(self, word: str) -> tuple[int, ...]:
-        """Piece ids of one word, without <s>/</s>; () if normalization empties it."""
-        ids = self._cache.get(word)
-        if ids is None:
-            ids = self._viterbi(self._normalize_word(word))
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            self._cache[word] = ids
-        return ids
+        """Piece ids of one word, without <s>/</s>; () if normalization empties it.
+
+        Not cached here: inference goes through TokenClassifier's word cache.
+        """
+        return self._viterbi(self._normalize_word(word))
 
     def _normalize_word(self, word: str) -> str:
         # Mapped characters may become spaces: runs collapse to one and, as between
