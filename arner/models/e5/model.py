@@ -119,6 +119,11 @@ class E5Recognizer(TokenClassifier):
         # sentence's probabilities depend on it alone, so they are kept, not recomputed.
         self._seen: dict[tuple[str, ...], np.ndarray] = {}
 
+    @property
+    def known_words(self) -> frozenset[str] | None:
+        """The evidence CRF's (the built-in) names, so the extractor does not read them again."""
+        return self.crf.known_words if self.crf else None
+
     def predict(self, sentences: list[list[str]]) -> list[Labelled]:
         if self.evidence is None or self.crf is None:
             return super().predict(sentences)
