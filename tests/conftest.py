@@ -13,11 +13,16 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 @pytest.fixture(autouse=True)
 def isolated_camel_data(tmp_path_factory, monkeypatch):
-    """No test may see a real CAMeL data directory or ARNER_* settings."""
+    """No test may see a real CAMeL data directory or the user's ARNER_* settings.
+
+    The CLI's tests run the fast CRF unless they name a model: the default, e5,
+    has its own tests, and loading it in every test would double the suite's time.
+    """
     monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path_factory.getbasetemp() / "camel-data"))
     for name in list(os.environ):
         if name.startswith("ARNER_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("ARNER_MODEL", "builtin")
 
 
 @pytest.fixture(scope="session")

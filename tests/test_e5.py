@@ -164,8 +164,8 @@ def test_quantize_makes_the_encoder_layers_int8_but_the_feed_forward_output():
 
     model = models.load(models.resolve("e5"), models.Settings("cpu", quantize=True))
     assert "quantized" in type(model.tagger.layers[0].query).__module__
-    assert "quantized" in type(model.tagger.layers[11].intermediate).__module__
-    assert type(model.tagger.layers[11].output) is torch.nn.Linear
+    assert "quantized" in type(model.tagger.layers[-1].intermediate).__module__
+    assert type(model.tagger.layers[-1].output) is torch.nn.Linear
 
 
 def test_a_malformed_evidence_block_is_one_line_not_a_traceback(tmp_path):
@@ -184,3 +184,64 @@ def test_a_malformed_evidence_block_is_one_line_not_a_traceback(tmp_path):
     result = CliRunner().invoke(cli, ["extract", "-m", str(folder), "-q"], input="زار بغداد")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot load the model in {folder}: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_a_cut_encoder_is_the_first_layers_of_the_whole(encoder, tagger):
+    cut = encoder.tagger(9, layers=2)
+    ids, mask = torch.tensor([[0, 5000, 70000, 2]]), torch.ones(1, 4, dtype=torch.long)
+    assert len(cut.layers) == 2
+    assert torch.equal(cut.encode(ids, mask), tagger.encode(ids, mask, slice(0, 2)))
+
+
+def test_distil_a_smaller_model_from_a_teacher(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from arner.cli import cli
+    from arner.models import e5
+    from arner.models.e5.model import E5Recognizer
+
+    train = tmp_path / "train.conll"
+    train.write_text("زار O\nبغداد B-LOC\n\nقال O\nالكاظمي B-PER\n\n", encoding="utf-8")
+    out = tmp_path / "small"
+    result = CliRunner().invoke(cli, ["train", str(train), "--kind", "e5", "--epochs", "1", "--layers", "2",
+                                      "--teacher", str(e5.SHIPPED_DIR), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert (meta["layers"], meta["teacher"]) == (2, str(e5.SHIPPED_DIR))
+    assert len(E5Recognizer.load(out).tagger.layers) == 2
+    assert sum(f.stat().st_size for f in out.iterdir()) < 5_000_000
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["--teacher", "{builtin}"], 1, "Error: the teacher in {builtin} is a CRF model, not e5"),
+    (["--layers", "2"], 2, "Error: --layers and --teacher are for --kind e5"),
+])
+def test_a_wrong_teacher_or_option_is_one_line(tmp_path, args, code, message):
+    from click.testing import CliRunner
+
+    from arner.cli import cli
+    from arner.models.crf import BUILTIN_DIR
+
+    train = tmp_path / "train.conll"
+    train.write_text("زار O\nبغداد B-LOC\n\n", encoding="utf-8")
+    kind = ["--kind", "e5"] if "--teacher" in args else []
+    args = [arg.format(builtin=BUILTIN_DIR) for arg in args]
+    result = CliRunner().invoke(cli, ["train", str(train), *kind, *args, "-o", str(tmp_path / "m"), "-q"])
+    assert result.exit_code == code
+    assert result.stderr.splitlines()[-1].startswith(message.format(builtin=BUILTIN_DIR))
+
+
+@pytest.mark.parametrize("arabert, torch_here, expected", [
+    (True, True, "arabert"), (False, True, "e5"), (False, False, "builtin"),
+])
+def test_the_default_model_is_arabert_then_e5_then_the_crf(monkeypatch, tmp_path, arabert, torch_here, expected):
+    from arner import models
+    from arner.models import camel, e5
+
+    monkeypatch.setattr(camel, "arabert_installed", lambda: arabert)
+    monkeypatch.setattr(camel, "arabert_path", lambda: tmp_path)
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(e5, "find_spec", lambda name: None if name == "torch" and not torch_here else object())
+    assert models.resolve(None).name == expected

@@ -38,11 +38,11 @@ def test_download_offline_fails_in_one_line(tmp_path):
     assert len(lines) == 2
 
 
-def test_fresh_home_runs_the_builtin_model_on_sample_data(tmp_path):
+def test_fresh_home_runs_the_default_model_e5_on_sample_data(tmp_path):
     result = arner(["extract", "-f", "jsonl", "sample_data/"], tmp_path)
     assert result.returncode == 0, result.stderr
     entities = [json.loads(line) for line in result.stdout.splitlines()]
     found = {(e["normalized"], e["type"]) for e in entities}
     assert {("الكاظمي", "PERS"), ("بغداد", "LOC")} <= found
-    assert result.stderr.splitlines()[0].startswith("arner: using model builtin (CRF, ANERcorp test F1 0.")
+    assert result.stderr.splitlines()[0].startswith("arner: using model e5 (e5, ANERcorp test F1 0.")
     assert result.stderr.splitlines()[-1].startswith("arner: 6 files read, ")

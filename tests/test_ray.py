@@ -105,7 +105,7 @@ def test_output_dir_resumes_after_a_partial_run(corpus, tmp_path):
 
 def test_a_documents_entities_do_not_depend_on_the_documents_before_it():
     # What lets an engine batch documents as it likes: here windows of 4 sentences, documents of ~5 to 20.
-    extractor = Extractor(window=4)
+    extractor = Extractor("builtin", window=4)
     texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLE_DATA.rglob("*.txt"))] * 2
     documents = [text_document(text, str(number)) for number, text in enumerate(texts)]
     together = {str(number): [] for number in range(len(texts))}
@@ -118,8 +118,8 @@ def test_a_documents_entities_do_not_depend_on_the_documents_before_it():
 def test_extract_dataset_gives_the_entities_of_each_text():
     texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLE_DATA.rglob("*.txt"))]
     ds = ray.data.from_items([{"id": number, "text": text} for number, text in enumerate(texts)])
-    rows = ray_engine.extract_dataset(ds, id_column="id", workers=2).take_all()
-    extractor = Extractor()
+    rows = ray_engine.extract_dataset(ds, id_column="id", model="builtin", workers=2).take_all()
+    extractor = Extractor("builtin")
     expected = [{"source": number, **entity.to_dict()} for number, text in enumerate(texts)
                 for entity in extractor.extract(text)]
     key = lambda row: (row["source"], row["start"])  # noqa: E731

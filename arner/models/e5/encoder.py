@@ -12,7 +12,7 @@ installed package.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -131,14 +131,21 @@ class Encoder:
     word_blocks: np.ndarray  # [vocab, hidden / 32] Q4_0 blocks of the word embeddings
     tokenizer: Tokenizer
 
-    def tagger(self, n_labels: int, dropout: float = 0.1) -> Tagger:
-        """A Tagger holding the encoder's weights and a freshly initialised head."""
+    def tagger(self, n_labels: int, dropout: float = 0.1, layers: int | None = None) -> Tagger:
+        """A Tagger holding the encoder's weights and a freshly initialised head.
+
+        `layers`: keep only the encoder's first layers (a distilled student's shape).
+        """
         import torch
 
         from .network import Q4Embedding, Tagger
 
-        model = Tagger(self.config, Q4Embedding(self.word_blocks), n_labels, dropout)
-        state = {name: torch.from_numpy(array) for name, array in self.tensors.items()}
+        if layers is not None and not 1 <= layers <= self.config.layers:
+            raise ValueError(f"the encoder has {self.config.layers} layers, not {layers}")
+        config = replace(self.config, layers=layers or self.config.layers)
+        model = Tagger(config, Q4Embedding(self.word_blocks), n_labels, dropout)
+        state = {name: torch.from_numpy(array) for name, array in self.tensors.items()
+                 if not name.startswith("layers.") or int(name.split(".")[1]) < config.layers}
         # assign=True adopts the arrays instead of copying them into the placeholders.
         result = model.load_state_dict(state, strict=False, assign=True)
         missing = [name for name in result.missing_keys if not name.startswith("classifier.")]

