@@ -86,24 +86,33 @@ def _padded(examples: list[tuple[list[int], list[int]]], batch: list[int], pad: 
     return ids, mask, targets
 
 
+def _each_example(examples, tokenizer, compute: Callable) -> list:
+    """`compute(ids, mask, targets)` over length-sorted batches, without gradients: one tensor per example."""
+    import torch
+
+    results: list = [None] * len(examples)
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
+    with torch.inference_mode():
+        for at in range(0, len(order), 64):
+            batch = order[at : at + 64]
+            for i, value in zip(batch, compute(*_padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id,
+                                                        tokenizer.sep_id))):
+                results[i] = value.clone()
+    return results
+
+
 def _bottom_states(tagger, examples, frozen: int, tokenizer) -> list:
     """Hidden states after the frozen bottom layers, one [pieces + 2, hidden] per example.
 
     Those layers (and the embeddings) get no gradient and run without dropout, so
     their output is fixed: computed once, it spares them a forward pass per epoch.
     """
-    import torch
 
-    states: list = [None] * len(examples)
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
-    with torch.inference_mode():
-        for at in range(0, len(order), 64):
-            batch = order[at : at + 64]
-            ids, mask, _ = _padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id)
-            hidden = tagger.encode(ids, mask, slice(0, frozen))
-            for row, i in enumerate(batch):
-                states[i] = hidden[row, : len(examples[i][0]) + 2].clone()
-    return states
+    def compute(ids, mask, targets):
+        hidden = tagger.encode(ids, mask, slice(0, frozen))
+        return [row[: int(width)] for row, width in zip(hidden, mask.sum(dim=1))]
+
+    return _each_example(examples, tokenizer, compute)
 
 
 def _load_teacher(folder: Path, layers: int) -> E5Recognizer:
@@ -124,18 +133,11 @@ def _load_teacher(folder: Path, layers: int) -> E5Recognizer:
 
 def _teacher_logits(teacher: E5Recognizer, examples, tokenizer) -> list:
     """The teacher's logits at each example's labelled pieces, one [words, labels] tensor per example."""
-    import torch
 
-    logits: list = [None] * len(examples)
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
-    with torch.inference_mode():
-        for at in range(0, len(order), 64):
-            batch = order[at : at + 64]
-            ids, mask, targets = _padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id)
-            out = teacher.tagger(ids, mask)
-            for row, i in enumerate(batch):
-                logits[i] = out[row][targets[row] != IGNORE].float().clone()
-    return logits
+    def compute(ids, mask, targets):
+        return [row[labelled].float() for row, labelled in zip(teacher.tagger(ids, mask), targets != IGNORE)]
+
+    return _each_example(examples, tokenizer, compute)
 
 
 def _distilled(logits, targets, teacher) -> torch.Tensor:
