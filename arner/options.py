@@ -21,7 +21,7 @@ def model_options(command: Callable) -> Callable:
     decorators = [
         click.option(
             "-m", "--model", envvar="ARNER_MODEL", show_envvar=True, metavar="NAME|PATH",
-            help="e5, builtin (the fast CRF), arabert, or a model folder. Default: arabert if installed, else e5 if torch is, else builtin.",
+            help="e5, builtin (the fast CRF), arabert, or a model folder. Default: arabert if installed, else e5.",
         ),
         click.option(
             "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", envvar="ARNER_DEVICE",

@@ -233,15 +233,12 @@ def test_a_wrong_teacher_or_option_is_one_line(tmp_path, args, code, message):
     assert result.stderr.splitlines()[-1].startswith(message.format(builtin=BUILTIN_DIR))
 
 
-@pytest.mark.parametrize("arabert, torch_here, expected", [
-    (True, True, "arabert"), (False, True, "e5"), (False, False, "builtin"),
-])
-def test_the_default_model_is_arabert_then_e5_then_the_crf(monkeypatch, tmp_path, arabert, torch_here, expected):
+@pytest.mark.parametrize("arabert, expected", [(True, "arabert"), (False, "e5")])
+def test_the_default_model_is_arabert_if_installed_else_e5(monkeypatch, tmp_path, arabert, expected):
     from arner import models
-    from arner.models import camel, e5
+    from arner.models import camel
 
     monkeypatch.setattr(camel, "arabert_installed", lambda: arabert)
     monkeypatch.setattr(camel, "arabert_path", lambda: tmp_path)
     (tmp_path / "config.json").write_text("{}", encoding="utf-8")
-    monkeypatch.setattr(e5, "find_spec", lambda name: None if name == "torch" and not torch_here else object())
     assert models.resolve(None).name == expected

@@ -2,7 +2,7 @@
 
 This package is the one place that knows the kinds of model (`KINDS`); the
 rest of arner sees a `Recognizer`. Order when nothing is named: CAMeL's
-`arabert` if installed, else `e5` if torch is installed, else the built-in CRF.
+`arabert` if installed, else `e5`; the built-in CRF (`builtin`) by name.
 """
 
 from __future__ import annotations
@@ -52,9 +52,9 @@ def from_path(path: Path, name: str | None = None) -> ModelInfo:
 
 
 def resolve(spec: str | None) -> ModelInfo:
-    """The model to run for `--model` (None: arabert if installed, else e5 if torch is, else builtin)."""
+    """The model to run for `--model` (None: arabert if installed, else e5)."""
     if spec is None:
-        spec = ARABERT if camel.arabert_installed() else E5 if e5.runnable() else BUILTIN
+        spec = ARABERT if camel.arabert_installed() else E5
     if spec == BUILTIN:
         return from_path(crf.BUILTIN_DIR, BUILTIN)
     if spec == E5:

