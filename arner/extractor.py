@@ -7,7 +7,9 @@ never of the documents before or after it, the window size or the batch size.
   sentences each way) is only ever given sentences of one document. A long
   document is labelled in stretches of `window` sentences, each fed with
   `context` sentences on either side, so its labels equal those of labelling
-  the whole document at once while memory stays bounded.
+  the whole document at once while memory stays bounded. Short documents are
+  read ahead, up to `window` sentences, for a model that can `warm` up on them
+  together (e5 encodes each sentence alone, then reads the document's evidence).
 - A model that labels each sentence alone (BERT, `context` 0) gets windows of
   `window` sentences across consecutive documents, so it sees full batches
   even on many short files; each window is padded to a width set by its own
@@ -23,7 +25,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -123,11 +125,7 @@ class Extractor:
         With `keep_text`, each `DocumentDone` carries the document's whole text.
         """
         if self.context > 0:
-            for item in inputs:
-                if isinstance(item, Skipped):
-                    yield item
-                else:
-                    yield from self._document(item, keep_text)
+            yield from self._by_document(inputs, keep_text)
             return
         pending = _pending(inputs, keep_text)
         while True:
@@ -144,21 +142,53 @@ class Extractor:
                 else:
                     yield DocumentDone(item.document, item.error, item.text)
 
-    def _document(self, document: Document, keep_text: bool) -> Iterator[Event]:
+    def _by_document(self, inputs: Iterable[Document | Skipped], keep_text: bool) -> Iterator[Event]:
+        """Each document labelled alone. Short ones are read ahead, up to `window` sentences in
+        all, so that a model with `warm` (e5) runs their sentences through its encoder together."""
+        group: list[Skipped | _Read] = []
+        sentences = 0
+        for item in inputs:
+            if isinstance(item, Skipped):
+                group.append(item)
+                continue
+            read = _Read(item, keep_text)
+            read.head = list(islice(read.reader, self.window + self.context + 1))
+            whole = len(read.head) <= self.window + self.context
+            if whole:
+                group.append(read)
+                sentences += len(read.head)
+            if not whole or sentences >= self.window:
+                yield from self._group(group)
+                group, sentences = [], 0
+            if not whole:
+                yield from self._document(read)
+        yield from self._group(group)
+
+    def _group(self, group: list[Skipped | _Read]) -> Iterator[Event]:
+        warm = getattr(self.recognizer, "warm", None)
+        if warm is not None:
+            with self._model_lock:
+                warm(_folded(sentence.texts for read in group if isinstance(read, _Read) for sentence in read.head))
+        for entry in group:
+            if isinstance(entry, Skipped):
+                yield entry
+            else:
+                yield from self._document(entry)
+
+    def _document(self, read: _Read) -> Iterator[Event]:
         """One document in stretches of `window` sentences, each with `context` around it."""
-        kept: list[str] | None = [] if keep_text else None
-        reader = _Sentences(document, kept)
+        sentences = chain(read.head, read.reader)
         before: deque[Sentence] = deque(maxlen=self.context)
-        ahead = list(islice(reader, self.window + self.context))
+        ahead = list(islice(sentences, self.window + self.context))
         while ahead:
             core, after = ahead[: self.window], ahead[self.window :]
             folded = _folded(sentence.texts for sentence in [*before, *core, *after])
             predicted = self._predict(folded)
             for at, sentence in enumerate(core, len(before)):
-                yield self._result(document, sentence, folded[at], predicted[at])
+                yield self._result(read.document, sentence, folded[at], predicted[at])
             before.extend(core)
-            ahead = after + list(islice(reader, self.window))
-        yield DocumentDone(document, reader.error, None if kept is None else "".join(kept))
+            ahead = after + list(islice(sentences, self.window))
+        yield DocumentDone(read.document, read.reader.error, None if read.kept is None else "".join(read.kept))
 
     def _result(self, document: Document, sentence: Sentence, folded: list[str], predicted: Labelled) -> SentenceResult:
         corrected = self.lexicon.apply(folded, predicted)
@@ -187,6 +217,16 @@ def _arabic_only(words: list[str], labelled: Labelled) -> Labelled:
         if any(ch.isalpha() for word in span for ch in word) and not any(map(has_arabic_letter, span)):
             out[first:last] = [("O", prob) for _, prob in labelled[first:last]]
     return out
+
+
+class _Read:
+    """A document being read: the sentences read ahead (`head`), then the rest (`reader`)."""
+
+    def __init__(self, document: Document, keep_text: bool) -> None:
+        self.document = document
+        self.kept: list[str] | None = [] if keep_text else None
+        self.reader = _Sentences(document, self.kept)
+        self.head: list[Sentence] = []
 
 
 class _Sentences:

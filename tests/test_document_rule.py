@@ -162,3 +162,18 @@ def test_a_listed_latin_name_is_still_found(tmp_path):
     extractor = Extractor("builtin", names=[names])
     found = extractor.extract("The United Nations Security Council met in New York on Monday.")
     assert [(e.text, e.type) for e in found] == [("United Nations", "ORG")]
+
+
+def test_short_documents_share_the_encoders_batches_not_their_labels():
+    texts = [path.read_text(encoding="utf-8") for path in SAMPLES]
+    together = Extractor("e5")
+    batches = []
+    encode = together.recognizer.probabilities
+    together.recognizer.probabilities = lambda sentences: (batches.append(len(sentences)), encode(sentences))[1]
+    found: dict[str, list] = {f"doc{i}": [] for i in range(len(texts))}
+    for event in together.stream([text_document(text, f"doc{i}") for i, text in enumerate(texts)]):
+        if isinstance(event, SentenceResult):
+            found[event.document.source] += [(e.text, e.type, e.start, e.end, e.score) for e in event.entities]
+    alone = Extractor("e5")
+    assert list(found.values()) == [entities(alone, [text], 512) for text in texts]
+    assert [size for size in batches if size] == [41]  # the six files' 41 sentences, encoded together

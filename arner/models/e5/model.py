@@ -124,16 +124,26 @@ class E5Recognizer(TokenClassifier):
         """The evidence CRF's (the built-in) names, so the extractor does not read them again."""
         return self.crf.known_words if self.crf else None
 
+    def warm(self, sentences: list[list[str]]) -> None:
+        """Compute the encoder's probabilities of sentences, in one batch, for `predict` to find.
+
+        They depend on each sentence alone, so the sentences of many short
+        documents can share batches although each document is labelled alone.
+        """
+        if self.evidence is None:
+            return
+        keys = list(dict.fromkeys(tuple(words) for words in sentences))
+        new = [key for key in keys if key not in self._seen]
+        if len(self._seen) + len(new) > 20_000:
+            self._seen.clear()
+            new = keys
+        self._seen.update(zip(new, self.probabilities([list(key) for key in new])))
+
     def predict(self, sentences: list[list[str]]) -> list[Labelled]:
         if self.evidence is None or self.crf is None:
             return super().predict(sentences)
-        keys = [tuple(words) for words in sentences]
-        new = list({key: None for key in keys if key not in self._seen})
-        if len(self._seen) + len(new) > 20_000:
-            self._seen.clear()
-            new = list(dict.fromkeys(keys))
-        self._seen.update(zip(new, self.probabilities([list(key) for key in new])))
-        probs = [self._seen[key] for key in keys]
+        self.warm(sentences)
+        probs = [self._seen[tuple(words)] for words in sentences]
         return self.evidence.apply(probs, self.crf.marginals(sentences, self.labels), self.crf.stems(sentences), self.labels)
 
     @classmethod
