@@ -130,7 +130,7 @@ class E5Recognizer(TokenClassifier):
         They depend on each sentence alone, so the sentences of many short
         documents can share batches although each document is labelled alone.
         """
-        if self.evidence is None:
+        if not self.context:  # no evidence: `predict` labels each sentence in the batching loop
             return
         keys = list(dict.fromkeys(tuple(words) for words in sentences))
         new = [key for key in keys if key not in self._seen]
@@ -140,7 +140,7 @@ class E5Recognizer(TokenClassifier):
         self._seen.update(zip(new, self.probabilities([list(key) for key in new])))
 
     def predict(self, sentences: list[list[str]]) -> list[Labelled]:
-        if self.evidence is None or self.crf is None:
+        if not self.context:
             return super().predict(sentences)
         self.warm(sentences)
         probs = [self._seen[tuple(words)] for words in sentences]
