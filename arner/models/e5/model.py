@@ -124,13 +124,18 @@ class E5Recognizer(TokenClassifier):
         """The evidence CRF's (the built-in) names, so the extractor does not read them again."""
         return self.crf.known_words if self.crf else None
 
+    @property
+    def _reads_document(self) -> bool:
+        """Whether the document's evidence applies (else each sentence is labelled in the batching loop)."""
+        return self.evidence is not None and self.crf is not None
+
     def warm(self, sentences: list[list[str]]) -> None:
         """Compute the encoder's probabilities of sentences, in one batch, for `predict` to find.
 
         They depend on each sentence alone, so the sentences of many short
         documents can share batches although each document is labelled alone.
         """
-        if not self.context:  # no evidence: `predict` labels each sentence in the batching loop
+        if not self._reads_document:
             return
         keys = list(dict.fromkeys(tuple(words) for words in sentences))
         new = [key for key in keys if key not in self._seen]
@@ -140,7 +145,7 @@ class E5Recognizer(TokenClassifier):
         self._seen.update(zip(new, self.probabilities([list(key) for key in new])))
 
     def predict(self, sentences: list[list[str]]) -> list[Labelled]:
-        if not self.context:
+        if not self._reads_document:
             return super().predict(sentences)
         self.warm(sentences)
         probs = [self._seen[tuple(words)] for words in sentences]
