@@ -89,16 +89,22 @@ class Extractor:
         Raises TypeError for anything but a str, ValueError for a str that
         cannot be text (a lone surrogate).
         """
-        if not isinstance(text, str):
-            raise TypeError(f"extract() takes a str, not {type(text).__name__}")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as error:
-            raise ValueError(
-                f"text has a lone surrogate {text[error.start]!r} at offset {error.start}: not valid Unicode text"
-            ) from None
-        events = self.stream([text_document(text)])
+        events = self.stream([text_document(_checked(text, "extract"))])
         return [entity for event in events if isinstance(event, SentenceResult) for entity in event.entities]
+
+    def extract_many(self, texts: Iterable[str]) -> Iterator[list[Entity]]:
+        """The entities of each text, one list per text, in order: `extract` on each, with
+        the model's batching across texts (each text is still a document of its own)."""
+        if isinstance(texts, str):
+            raise TypeError("extract_many() takes an iterable of str, not one str: use extract()")
+        documents = (text_document(_checked(text, "extract_many"), f"<text {i}>") for i, text in enumerate(texts))
+        found: list[Entity] = []
+        for event in self.stream(documents):
+            if isinstance(event, SentenceResult):
+                found.extend(event.entities)
+            elif isinstance(event, DocumentDone):
+                yield found
+                found = []
 
     def label(self, sentences: list[list[str]]) -> list[list[str]]:
         """One BIO label per word for pre-tokenized sentences of one document (as in CoNLL files)."""
@@ -196,6 +202,19 @@ class Extractor:
         probs = [prob for _, prob in corrected]
         entities = sentence_entities(sentence, labels, probs, self.known)
         return SentenceResult(document, sentence, labels, entities)
+
+
+def _checked(text: str, caller: str) -> str:
+    """`text`, if it is a str that is valid Unicode text: TypeError or ValueError otherwise."""
+    if not isinstance(text, str):
+        raise TypeError(f"{caller}() takes a str, not {type(text).__name__}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"text has a lone surrogate {text[error.start]!r} at offset {error.start}: not valid Unicode text"
+        ) from None
+    return text
 
 
 def _folded(sentences: Iterable[list[str]]) -> list[list[str]]:

@@ -177,3 +177,12 @@ def test_short_documents_share_the_encoders_batches_not_their_labels():
     alone = Extractor("e5")
     assert list(found.values()) == [entities(alone, [text], 512) for text in texts]
     assert [size for size in batches if size] == [41]  # the six files' 41 sentences, encoded together
+
+
+def test_extract_many_is_extract_on_each_text():
+    extractor = Extractor("builtin")
+    texts = [path.read_text(encoding="utf-8") for path in SAMPLES] + ["", "وصل الكاظمي إلى بغداد"]
+    assert list(extractor.extract_many(texts)) == [extractor.extract(text) for text in texts]
+    assert list(extractor.extract_many(reversed(texts))) == [extractor.extract(text) for text in reversed(texts)]
+    with pytest.raises(TypeError, match="not one str"):
+        next(extractor.extract_many("وصل الكاظمي"))

@@ -1,0 +1,122 @@
+"""arner as a spaCy pipeline component: `nlp.add_pipe("arner")` on `spacy.blank("ar")`.
+
+spaCy finds the factory through the `spacy_factories` entry point (setup.cfg),
+so a pipeline, or `spacy.load` of a saved one, needs no `import arner`. Each
+Doc is one arner document: its entities are those `Extractor.extract` finds in
+`doc.text`, whatever else is in the `nlp.pipe` batch. arner finds entities by
+characters; where a boundary falls inside a spaCy token (`بغداد،الكاظمي` is one
+token to spaCy, three words to arner) `alignment` decides: "split" the token
+there (the default: every span's text is arner's entity), or "expand" /
+"contract" the span to whole tokens as `Doc.char_span` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import minibatch
+
+from .extractor import Extractor
+from .models import Settings
+from .types import Entity
+
+ALIGNMENTS = ("split", "expand", "contract")
+DEVICES = ("auto", "cpu", "cuda")
+
+if not Span.has_extension("arner_score"):
+    Span.set_extension("arner_score", default=None)
+
+
+@Language.factory(
+    "arner",
+    default_config={
+        "model": None,
+        "min_score": 0.0,
+        "names": [],
+        "device": "auto",
+        "batch_size": 32,
+        "overwrite_ents": False,
+        "alignment": "split",
+    },
+)
+def make_arner(
+    nlp: Language,
+    name: str,
+    model: str | None,
+    min_score: float,
+    names: list[str],
+    device: str,
+    batch_size: int,
+    overwrite_ents: bool,
+    alignment: str,
+) -> ArnerComponent:
+    """`model`: as `arner extract --model` (None: the same default); `names`: name-list files;
+    `device`, `batch_size` (sentences per forward pass): as the CLI's options."""
+    if device not in DEVICES:
+        raise ValueError(f"arner: device must be one of {', '.join(DEVICES)}, not {device!r}")
+    if alignment not in ALIGNMENTS:
+        raise ValueError(f"arner: alignment must be one of {', '.join(ALIGNMENTS)}, not {alignment!r}")
+    if batch_size < 1:
+        raise ValueError(f"arner: batch_size must be at least 1, not {batch_size}")
+    extractor = Extractor(model, settings=Settings(device=device, batch_size=batch_size), names=map(Path, names))
+    return ArnerComponent(extractor, min_score=min_score, overwrite_ents=overwrite_ents, alignment=alignment)
+
+
+class ArnerComponent:
+    """Sets `doc.ents` (labels PERS, LOC, ORG, MISC) and `span._.arner_score` on each."""
+
+    def __init__(self, extractor: Extractor, *, min_score: float, overwrite_ents: bool, alignment: str) -> None:
+        self.extractor = extractor
+        self.min_score = min_score
+        self.overwrite_ents = overwrite_ents
+        self.alignment = alignment
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """Each batch of `batch_size` docs goes through arner's batching together."""
+        for batch in minibatch(docs, size=batch_size):
+            for doc, entities in zip(batch, self.extractor.extract_many(doc.text for doc in batch)):
+                self.set_annotations(doc, [e for e in entities if e.score >= self.min_score])
+                yield doc
+
+    def set_annotations(self, doc: Doc, entities: list[Entity]) -> None:
+        """Entities overlapping an existing entity are dropped, or replace it with `overwrite_ents`
+        (spaCy's entity_ruler convention); existing entities that overlap none are kept."""
+        existing = list(doc.ents)
+        if not self.overwrite_ents:
+            entities = [e for e in entities if not any(_overlap(e, span) for span in existing)]
+        if self.alignment == "split":
+            _split_at(doc, {offset for e in entities for offset in (e.start, e.end)})
+        spans = []
+        for entity in entities:
+            span = doc.char_span(entity.start, entity.end, entity.type, alignment_mode=_MODE[self.alignment])
+            if span is None or any(span.start < other.end and other.start < span.end for other in spans):
+                continue  # contracted to nothing, or expanded onto the previous entity's token
+            span._.arner_score = entity.score
+            spans.append(span)
+        kept = [old for old in doc.ents if not any(old.start < new.end and new.start < old.end for new in spans)]
+        doc.ents = sorted([*kept, *spans], key=lambda span: span.start)
+
+
+# "split" has cut the tokens at every boundary first, so the span is exact.
+_MODE = {"split": "strict", "expand": "expand", "contract": "contract"}
+
+
+def _overlap(entity: Entity, span: Span) -> bool:
+    return entity.start < span.end_char and span.start_char < entity.end
+
+
+def _split_at(doc: Doc, offsets: set[int]) -> None:
+    """Split every token that one of `offsets` falls strictly inside, at those offsets."""
+    with doc.retokenize() as retokenizer:
+        for token in doc:
+            cuts = sorted(o - token.idx for o in offsets if token.idx < o < token.idx + len(token.text))
+            if cuts:
+                bounds = [0, *cuts, len(token.text)]
+                orths = [token.text[a:b] for a, b in zip(bounds, bounds[1:])]
+                retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
