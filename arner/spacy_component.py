@@ -12,6 +12,7 @@ there (the default: every span's text is arner's entity), or "expand" /
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -113,10 +114,17 @@ def _overlap(entity: Entity, span: Span) -> bool:
 
 def _split_at(doc: Doc, offsets: set[int]) -> None:
     """Split every token that one of `offsets` falls strictly inside, at those offsets."""
+    starts = [token.idx for token in doc]
+    cuts: dict[int, list[int]] = {}
+    for offset in sorted(offsets):
+        i = bisect_right(starts, offset) - 1
+        if i >= 0 and starts[i] < offset < starts[i] + len(doc[i]):
+            cuts.setdefault(i, []).append(offset - starts[i])
+    if not cuts:
+        return
     with doc.retokenize() as retokenizer:
-        for token in doc:
-            cuts = sorted(o - token.idx for o in offsets if token.idx < o < token.idx + len(token.text))
-            if cuts:
-                bounds = [0, *cuts, len(token.text)]
-                orths = [token.text[a:b] for a, b in zip(bounds, bounds[1:])]
-                retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
+        for i, inside in cuts.items():
+            token = doc[i]
+            bounds = [0, *inside, len(token.text)]
+            orths = [token.text[a:b] for a, b in zip(bounds, bounds[1:])]
+            retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))

@@ -1,0 +1,118 @@
+"""Words/s of arner inside spaCy (`nlp.pipe`) against `arner extract` on the same texts.
+
+ANERcorp's test split (beside the checkout, in ../shared/data) is joined into
+documents of `--sentences` sentences, one sentence a line. `arner extract -f jsonl`
+(the runner, on one file per document, JSON lines to memory) and
+`nlp.pipe(texts, batch_size=...)` on `spacy.blank("ar")` with the `arner`
+component label them with one loaded model, in alternating rounds; the script
+checks that both find the same entities and prints words/s (wall clock and per
+CPU second: on a busy machine the CPU time says what an idle one would do) and
+their ratio.
+
+    python bench/spacy_speed.py [--quick] [--model e5] [--batch-size 1000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import spacy  # noqa: E402
+from rich.console import Console  # noqa: E402
+
+from arner import runner  # noqa: E402
+from arner.inputs.conll import read_conll  # noqa: E402
+from arner.output.formats import JsonlWriter  # noqa: E402
+
+ANERCORP_TEST = ROOT.parent / "shared" / "data" / "anercorp" / "test.txt"
+QUIET = Console(file=io.StringIO())
+
+
+def documents(sentences: list[list[str]], per_document: int) -> list[str]:
+    lines = [" ".join(words) for words in sentences]
+    return ["\n".join(lines[i : i + per_document]) for i in range(0, len(lines), per_document)]
+
+
+def timed(run) -> tuple[float, float, object]:
+    start, cpu = time.perf_counter(), time.process_time()
+    result = run()
+    return time.perf_counter() - start, time.process_time() - cpu, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="builtin model, 100 sentences, 1 round: a few seconds")
+    parser.add_argument("--model", default="e5", help="model for both sides (default: e5)")
+    parser.add_argument("--sentences", type=int, default=10, help="sentences per document (default: 10)")
+    parser.add_argument("--batch-size", type=int, default=1000, help="nlp.pipe batch size in texts (spaCy's default)")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    limit, model, rounds = (100, "builtin", 1) if args.quick else (None, args.model, args.rounds)
+
+    sentences, _ = read_conll(ANERCORP_TEST)
+    texts = documents(sentences[:limit], args.sentences)
+    words = sum(len(text.split()) for text in texts)
+
+    nlp = spacy.blank("ar")
+    start = time.perf_counter()
+    nlp.add_pipe("arner", config={"model": model})
+    load = time.perf_counter() - start
+    extractor = nlp.get_pipe("arner").extractor  # one loaded model for both sides
+
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for i, text in enumerate(texts):
+            path = Path(folder) / f"{i:05d}.txt"
+            path.write_text(text, encoding="utf-8")
+            paths.append(str(path))
+
+        def extract(paths=paths):
+            out = io.StringIO()
+            runner.run(extractor, paths, JsonlWriter(out), stdin=None, quiet=True, console=QUIET)
+            found = {path: [] for path in paths}
+            for row in map(json.loads, out.getvalue().splitlines()):
+                found[row["source"]].append((row["text"], row["type"], row["start"], row["end"]))
+            return list(found.values())
+
+        def pipe(texts=texts):
+            docs = nlp.pipe(texts, batch_size=args.batch_size)
+            return [[(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents] for doc in docs]
+
+        extract(paths[:2]), pipe(texts[:2])  # warm-up: first calls set up caches on both sides
+
+        times: dict[str, list[tuple[float, float]]] = {"arner extract": [], "nlp.pipe": []}
+        for round_ in range(rounds):
+            order = [("arner extract", extract), ("nlp.pipe", pipe)]
+            results = {}
+            for name, run in order if round_ % 2 == 0 else order[::-1]:
+                wall, cpu, results[name] = timed(run)
+                times[name].append((wall, cpu))
+            assert results["arner extract"] == results["nlp.pipe"], "nlp.pipe and arner extract found different entities"
+
+    print(f"model {model}, {len(texts)} documents of {args.sentences} sentences, {words:,} words "
+          f"(ANERcorp test), nlp.pipe batch_size {args.batch_size}, {rounds} round(s); model load {load:.1f} s; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    print("same entities on both sides: yes")
+    speeds = {}
+    for name, runs in times.items():
+        wall = statistics.median(w for w, _ in runs)
+        cpu = statistics.median(c for _, c in runs)
+        speeds[name] = (words / wall, words / cpu)
+        print(f"{name:14} {words / wall:10,.0f} words/s (wall)  {words / cpu:10,.0f} words/CPU-s")
+    ratio_wall = speeds["nlp.pipe"][0] / speeds["arner extract"][0]
+    ratio_cpu = speeds["nlp.pipe"][1] / speeds["arner extract"][1]
+    print(f"nlp.pipe / arner extract: {ratio_wall:.2f}x (wall)  {ratio_cpu:.2f}x (CPU)")
+
+
+if __name__ == "__main__":
+    main()
