@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -88,19 +88,20 @@ class ArnerComponent:
     def set_annotations(self, doc: Doc, entities: list[Entity]) -> None:
         """Entities overlapping an existing entity are dropped, or replace it with `overwrite_ents`
         (spaCy's entity_ruler convention); existing entities that overlap none are kept."""
-        existing = list(doc.ents)
         if not self.overwrite_ents:
-            entities = [e for e in entities if not any(_overlap(e, span) for span in existing)]
+            taken = _overlapping([(span.start_char, span.end_char) for span in doc.ents])
+            entities = [e for e in entities if not taken(e.start, e.end)]
         if self.alignment == "split":
             _split_at(doc, {offset for e in entities for offset in (e.start, e.end)})
-        spans = []
+        spans: list[Span] = []
         for entity in entities:
             span = doc.char_span(entity.start, entity.end, entity.type, alignment_mode=_MODE[self.alignment])
-            if span is None or any(span.start < other.end and other.start < span.end for other in spans):
+            if span is None or (spans and span.start < spans[-1].end):
                 continue  # contracted to nothing, or expanded onto the previous entity's token
             span._.arner_score = entity.score
             spans.append(span)
-        kept = [old for old in doc.ents if not any(old.start < new.end and new.start < old.end for new in spans)]
+        replaced = _overlapping([(span.start, span.end) for span in spans])
+        kept = [span for span in doc.ents if not replaced(span.start, span.end)]
         doc.ents = sorted([*kept, *spans], key=lambda span: span.start)
 
 
@@ -108,8 +109,15 @@ class ArnerComponent:
 _MODE = {"split": "strict", "expand": "expand", "contract": "contract"}
 
 
-def _overlap(entity: Entity, span: Span) -> bool:
-    return entity.start < span.end_char and span.start_char < entity.end
+def _overlapping(intervals: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """A test of whether [start, end) overlaps one of `intervals` (sorted, not overlapping each other)."""
+    stops = [stop for _, stop in intervals]
+
+    def overlaps(start: int, end: int) -> bool:
+        i = bisect_right(stops, start)
+        return i < len(intervals) and intervals[i][0] < end
+
+    return overlaps
 
 
 def _split_at(doc: Doc, offsets: set[int]) -> None:

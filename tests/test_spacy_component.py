@@ -71,8 +71,10 @@ def test_default_model_is_the_cli_default(monkeypatch):
     result = CliRunner().invoke(cli, ["extract", "-f", "jsonl", "-q"], input=README_SENTENCE)
     assert rounded(found) == [(r["text"], r["type"], r["start"], r["end"], r["score"])
                               for r in map(json.loads, result.stdout.splitlines())]
-    assert [(text, label) for text, label, *_ in found][:3] == [
-        ("مصطفى الكاظمي", "PERS"), ("مطار بغداد", "LOC"), ("الحشد الشعبي", "ORG")]
+    # The README's example.
+    assert [(text, label, round(score, 2)) for text, label, _, _, score in found] == [
+        ("مصطفى الكاظمي", "PERS", 0.99), ("مطار بغداد", "LOC", 1.0), ("الحشد الشعبي", "ORG", 1.0),
+        ("قاعدة عين الأسد", "LOC", 1.0)]
 
 
 def test_entities_at_the_edges_and_inside_spacy_tokens(names):
