@@ -7,7 +7,8 @@ documents of `--sentences` sentences, one sentence a line. `arner extract -f jso
 component label them in alternating rounds, each run with a model of its own
 loaded before the clock starts. The script checks that both find the same
 entities and prints words/s (wall clock and per CPU second: on a busy machine
-the CPU time says what an idle one would do) and their ratio.
+the CPU time says what an idle one would do) and their ratio, and the words/s
+of spaCy's tokenizer alone (`spacy.blank("ar")`), which is part of nlp.pipe's time.
 
     python bench/spacy_speed.py [--quick] [--model e5] [--batch-size 1000] [--rounds 3]
 """
@@ -96,8 +97,12 @@ def main() -> None:
 
             return run
 
+        def tokenize(texts=texts):
+            nlp = spacy.blank("ar")
+            return lambda: [len(doc) for doc in nlp.pipe(texts, batch_size=args.batch_size)]
+
         extract(paths[:2])(), pipe(texts[:2])()  # warm-up: the first calls in a process set up shared state
-        times: dict[str, list[tuple[float, float]]] = {"arner extract": [], "nlp.pipe": []}
+        times: dict[str, list[tuple[float, float]]] = {"arner extract": [], "nlp.pipe": [], "spaCy tokenizer": []}
         for round_ in range(rounds):
             order = [("arner extract", extract), ("nlp.pipe", pipe)]
             results = {}
@@ -105,6 +110,8 @@ def main() -> None:
                 wall, cpu, results[name] = timed(side())
                 times[name].append((wall, cpu))
             assert results["arner extract"] == results["nlp.pipe"], "nlp.pipe and arner extract found different entities"
+            wall, cpu, _ = timed(tokenize())
+            times["spaCy tokenizer"].append((wall, cpu))  # its part of nlp.pipe's time
 
     print(f"model {model}, {len(texts)} documents of {args.sentences} sentences, {words:,} words "
           f"(ANERcorp test), nlp.pipe batch_size {args.batch_size}, {rounds} round(s); "
@@ -115,7 +122,7 @@ def main() -> None:
         wall = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)
         speeds[name] = (words / wall, words / cpu)
-        print(f"{name:14} {words / wall:10,.0f} words/s (wall)  {words / cpu:10,.0f} words/CPU-s")
+        print(f"{name:16} {words / wall:10,.0f} words/s (wall)  {words / cpu:10,.0f} words/CPU-s")
     ratio_wall = speeds["nlp.pipe"][0] / speeds["arner extract"][0]
     ratio_cpu = speeds["nlp.pipe"][1] / speeds["arner extract"][1]
     print(f"nlp.pipe / arner extract: {ratio_wall:.2f}x (wall)  {ratio_cpu:.2f}x (CPU)")
