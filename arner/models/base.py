@@ -9,6 +9,9 @@ from typing import Callable, Protocol
 from ..types import Labelled
 
 
+DEVICES = ("auto", "cpu", "cuda")
+
+
 @dataclass(frozen=True)
 class Settings:
     """How a neural model runs; the CRF ignores them all.
@@ -20,6 +23,12 @@ class Settings:
     batch_size: int = 32
     quantize: bool = False
     threads: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.device not in DEVICES:
+            raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {self.device!r}")
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {self.batch_size}")
 
 
 class Recognizer(Protocol):
