@@ -8,7 +8,7 @@ one Ray run, 2-vs-1-worker speed-up, and the corpus size from which Ray pays off
 on this machine. It checks on the way that Ray's output and skipped-file report
 equal the local engine's (a binary file is added, and a missing path is given).
 
-    python bench/ray_speed.py [--conll ../shared/data/anercorp/train.txt] [--files 800] [--model e5]
+    python bench/ray_speed.py [--conll ../shared/data/anercorp/train.txt] [--files 800] [--model e5] [--threads N]
     python bench/ray_speed.py --quick      # a few seconds' smoke run: 8 generated files, built-in model
 """
 
@@ -31,6 +31,7 @@ from arner import runner  # noqa: E402
 from arner.engines import load_ray  # noqa: E402
 from arner.extractor import Extractor  # noqa: E402
 from arner.inputs.conll import read_conll  # noqa: E402
+from arner.models import Settings  # noqa: E402
 from arner.output.formats import JsonlWriter  # noqa: E402
 from arner.text.segment import sentences_of  # noqa: E402
 from corpus_fixture import make_corpus  # noqa: E402
@@ -56,10 +57,10 @@ def words_in(folder: Path) -> int:
                for sentence in sentences_of(path.read_text(encoding="utf-8")))
 
 
-def local(model: str, paths: list[str]) -> tuple[float, float, tuple]:
+def local(model: str, threads: int | None, paths: list[str]) -> tuple[float, float, tuple]:
     """Wall-clock and CPU seconds (on a busy machine the CPU time says what an idle one would do), output."""
     start, cpu = time.perf_counter(), time.process_time()
-    extractor, out = Extractor(model), io.StringIO()
+    extractor, out = Extractor(model, settings=Settings(threads=threads)), io.StringIO()
     report = runner.run(extractor, paths, JsonlWriter(out), stdin=None, quiet=True, console=QUIET)
     return time.perf_counter() - start, time.process_time() - cpu, (out.getvalue(), report)
 
@@ -77,6 +78,8 @@ def main() -> None:
     parser.add_argument("--conll", type=Path, default=ROOT.parent / "shared" / "data" / "anercorp" / "train.txt")
     parser.add_argument("--files", type=int, default=800)
     parser.add_argument("--model", default="e5")
+    parser.add_argument("--threads", type=int, help="the local engine's threads (default: torch's, one per core); "
+                        "each Ray worker has one")
     parser.add_argument("--quick", action="store_true", help="8 generated files, built-in model (a smoke run)")
     args = parser.parse_args()
     model = "builtin" if args.quick else args.model
@@ -91,9 +94,9 @@ def main() -> None:
         one = [str(next(corpus.rglob("doc-*.txt")))]
         print(f"corpus: {files} files, {words:,} words, model {model}; load average "
               f"{' '.join(f'{load:.1f}' for load in os.getloadavg())} on {os.cpu_count()} CPUs")
-        local_s, local_cpu, expected = local(model, paths)
+        local_s, local_cpu, expected = local(model, args.threads, paths)
         print(f"{'local engine:':21}{words / local_s:8,.0f} words/s ({local_s:.1f} s, loading included; "
-              f"{local_cpu:.1f} CPU s)")
+              f"{local_cpu:.1f} CPU s; {args.threads or 'default'} threads)")
         start = time.perf_counter()
         with ray_engine.connect():
             init_s = time.perf_counter() - start
