@@ -142,7 +142,7 @@ def run(
     # sys.stdout, which is data here: send that to stderr; the writer keeps `stdout`.
     with contextlib.redirect_stdout(sys.stderr), connect(address):
         cpus = worker_cpus(extractor_args.get("settings", Settings()))
-        outcomes = _outcomes(items, _for_workers(extractor_args), encoding, fmt, output_dir, writer.needs_text,
+        outcomes = _outcomes(items, _for_workers(extractor_args, cpus), encoding, fmt, output_dir, writer.needs_text,
                              workers or default_workers(cpus), cpus)
         # With --output-dir the actors have written the files; the driver only reports.
         return drive(_events(outcomes, skipped_before, report), Writer() if output_dir else writer, report, paths, pattern,
@@ -152,9 +152,9 @@ def run(
 def worker_cpus(settings: Settings) -> int:
     """The CPUs each actor reserves: its model's threads (`--threads`, default 1).
 
-    Ray gives an actor as many OpenMP threads as CPUs it reserved, so by default a node runs one
-    single-threaded copy of the model per core, and `--threads N` runs one copy per N cores
-    instead of N threads on each core. A copy that no node can hold is refused: Ray would wait for it forever.
+    Each actor's model runs that many threads (see _for_workers), so by default a node runs one
+    single-threaded copy of the model per core, and `--threads N` one copy per N cores, never
+    more threads than cores. A copy that no node can hold is refused: Ray would wait for it forever.
     """
     cpus = settings.threads or 1
     largest = max((node["Resources"].get("CPU", 0) for node in ray.nodes() if node["Alive"]), default=0)
@@ -169,13 +169,15 @@ def default_workers(cpus: int) -> int:
     return max(1, int(ray.cluster_resources().get("CPU", 1)) // cpus)
 
 
-def _for_workers(extractor_args: dict) -> dict:
-    """The Extractor's arguments with absolute paths: a worker's current folder is not the driver's."""
+def _for_workers(extractor_args: dict, cpus: int) -> dict:
+    """The Extractor's arguments with absolute paths (a worker's current folder is not the driver's),
+    and as many threads as the worker has CPUs (not one per core of its node)."""
     model = extractor_args["model"]
     if model not in (models.BUILTIN, models.E5, models.ARABERT):
         model = os.path.abspath(model)
     names = tuple(Path(name).absolute() for name in extractor_args.get("names", ()))
-    return {**extractor_args, "model": model, "names": names}
+    settings = replace(extractor_args.get("settings", Settings()), threads=cpus)
+    return {**extractor_args, "model": model, "names": names, "settings": settings}
 
 
 def _listing(
@@ -301,9 +303,9 @@ def extract_dataset(
     >>> texts = ray.data.read_parquet("s3://archive/articles/")               # doctest: +SKIP
     >>> extract_dataset(texts, id_column="url").write_parquet("s3://archive/entities/")  # doctest: +SKIP
     """
-    extractor_args = _for_workers({"model": models.resolve(model).name, "settings": settings, "types": tuple(types),
-                                   "names": tuple(names)})
     cpus = worker_cpus(settings)
+    extractor_args = _for_workers({"model": models.resolve(model).name, "settings": settings, "types": tuple(types),
+                                   "names": tuple(names)}, cpus)
     return ds.map_batches(
         _TextWorker,
         fn_constructor_args=(extractor_args, text_column, id_column),
