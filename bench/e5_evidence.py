@@ -1,7 +1,7 @@
 """Tune the e5 model's document evidence on a dev split and print the variants table.
 
     python bench/e5_evidence.py MODEL_DIR --train TRAIN --test NAME=FILE ... [--crf DIR] [--write]
-    python bench/e5_evidence.py --quick   # a smoke run: the shipped model, 40 sentences of sample_data for both
+    python bench/e5_evidence.py --quick   # a smoke run: the shipped model, 20 sentences of sample_data for both
 
 The dev split is the last 10 % of TRAIN (the part the e5 model was not trained
 on); a CRF is trained on the first 90 % (about a minute; or give one with
@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--test", action="append", default=[], metavar="NAME=FILE")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--quick", action="store_true",
-                        help="the shipped model; 40 sentences of sample_data with silver labels as TRAIN and test")
+                        help="the shipped model; 20 sentences of sample_data with silver labels as TRAIN and test")
     args = parser.parse_args()
     if args.quick:
         with tempfile.TemporaryDirectory() as tmp:

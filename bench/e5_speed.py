@@ -1,7 +1,7 @@
 """The e5 model's load time, speed and peak memory on the ANERcorp test sentences.
 
     python bench/e5_speed.py ../shared/data/anercorp/test.txt [--threads 2] [--quantize] [--no-evidence]
-    python bench/e5_speed.py --quick      # a few seconds' smoke run on 40 sentences of sample_data
+    python bench/e5_speed.py --quick      # a few seconds' smoke run on 20 sentences of sample_data
 
 The file is labelled as one document, as `arner evaluate` reads it; --no-evidence
 times the encoder alone (each sentence alone, no CRF, no propagation).
@@ -30,7 +30,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quantize", action="store_true")
     parser.add_argument("--no-evidence", action="store_true")
-    parser.add_argument("--quick", action="store_true", help="40 sentences of sample_data, silver labels (a smoke run)")
+    parser.add_argument("--quick", action="store_true", help="20 sentences of sample_data, silver labels (a smoke run)")
     args = parser.parse_args()
     if args.quick:
         with tempfile.TemporaryDirectory() as tmp:

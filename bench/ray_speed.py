@@ -100,7 +100,7 @@ def main() -> None:
         start = time.perf_counter()
         with ray_engine.connect():
             init_s = time.perf_counter() - start
-            run_s = min(on_ray(model, one, 1)[0] for _ in range(2))
+            run_s = min(on_ray(model, one, 1)[0] for _ in range(1 if args.quick else 2))
             print(f"Ray start-up: {init_s:.1f} s to start Ray; {run_s:.1f} s for a run of one file")
             results, differs = {}, False
             for workers in (1, 2):

@@ -27,7 +27,7 @@ def make_corpus(folder: Path, documents: int, seed: int = 0) -> Path:
     return folder
 
 
-def make_conll(path: Path, count: int = 40) -> Path:
+def make_conll(path: Path, count: int = 20) -> Path:
     """A small CoNLL file (`word TAG` lines) for benches' --quick runs: sample_data's first
     `count` sentences as arner splits them, labelled by the built-in model (silver, not gold)."""
     from arner.extractor import Extractor

@@ -76,7 +76,7 @@ def assert_same(local, ray_run):
     assert (ray_run.exit_code, ray_run.stderr, ray_run.stdout) == (local.exit_code, local.stderr, local.stdout)
 
 
-def test_the_ray_started_here_is_on_loopback():
+def test_the_cluster_started_here_is_on_loopback():
     assert ray.util.get_node_ip_address() == "127.0.0.1"
     assert [node["NodeManagerAddress"] for node in ray.nodes() if node["Alive"]] == ["127.0.0.1"] * 2
 
