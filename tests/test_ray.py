@@ -23,8 +23,8 @@ import ray.data  # noqa: E402
 from ray.cluster_utils import Cluster  # noqa: E402
 
 from arner.extractor import Extractor  # noqa: E402
-from arner.models import Settings
 from arner.inputs.sources import text_document
+from arner.models import Settings
 from arner.runner import open_input
 from arner.types import SentenceResult, Skipped
 
@@ -193,12 +193,11 @@ def workers_of(cluster) -> list[int]:
 def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster, corpus, local_output, tmp_path, driver_away):
     expected, closing_line = local_output
     out = tmp_path / "ray"
-    killed = []
+    killed, finished = [], threading.Event()
 
     def kill_a_worker_once_files_appear():
         # Mid-run: some files written, not all; then one worker process dies at once (SIGKILL).
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not killed:
+        while not finished.is_set() and not killed:
             written = sum(1 for _ in out.rglob("*.json")) if out.exists() else 0
             workers = workers_of(cluster)
             if 0 < written < len(expected) and workers:
@@ -209,8 +208,9 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster, corpus, loca
     killer = threading.Thread(target=kill_a_worker_once_files_appear)
     killer.start()
     run = extract("ray", "--ray-address", driver_away, "-o", out, corpus)
+    finished.set()
     killer.join()
-    assert killed and killed[0] < len(expected)
+    assert killed, "the run ended before a worker could be killed"
     assert run.exit_code == 0
     # Ray says on stderr that it retries the dead worker's task; arner's closing line counts nothing twice.
     assert [line for line in run.stderr.splitlines() if line.startswith("arner: ")][-1] == closing_line
