@@ -62,7 +62,7 @@ def cli() -> None:
 @click.option("--ray-address", envvar="RAY_ADDRESS", show_envvar=True, metavar="auto|ray://HOST:PORT",
               help="With --engine ray: the cluster to join (default: start Ray on this machine).")
 @click.option("--workers", type=click.IntRange(1), metavar="N",
-              help="With --engine ray: model copies (default: one per CPU).")
+              help="With --engine ray: model copies (default: one per CPU of the cluster, or per --threads CPUs).")
 @model_options
 @translate_errors
 def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_existing, bidi, engine, ray_address,

@@ -1,6 +1,7 @@
 """Tune the e5 model's document evidence on a dev split and print the variants table.
 
     python bench/e5_evidence.py MODEL_DIR --train TRAIN --test NAME=FILE ... [--crf DIR] [--write]
+    python bench/e5_evidence.py --quick   # a smoke run: the shipped model, 20 sentences of sample_data for both
 
 The dev split is the last 10 % of TRAIN (the part the e5 model was not trained
 on); a CRF is trained on the first 90 % (about a minute; or give one with
@@ -16,11 +17,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import sys
+import tempfile
 from dataclasses import asdict, replace
 from pathlib import Path
 
 from arner.inputs.conll import read_conll
 from arner.models import Settings
+from arner.models import e5
 from arner.models.crf import BUILTIN_DIR
 from arner.models.crf.model import CRFModel
 from arner.models.crf.train import train as train_crf
@@ -28,6 +32,9 @@ from arner.models.e5.model import E5Recognizer
 from arner.models.e5.train import measure
 from arner.models.evidence import Evidence, best, viterbi
 from arner.scoring import canonical_tag, summary
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from corpus_fixture import make_conll  # noqa: E402
 
 OFF = Evidence(crf_weight=0.0, alpha=0.0, max_outside=0.0)
 
@@ -78,25 +85,17 @@ def tune(dev: Split) -> list[tuple[str, Evidence | None, object]]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", type=Path)
-    parser.add_argument("--train", type=Path, required=True)
-    parser.add_argument("--crf", type=Path, help="a CRF trained on the first 90 %% of TRAIN")
-    parser.add_argument("--test", action="append", default=[], metavar="NAME=FILE")
-    parser.add_argument("--write", action="store_true")
-    args = parser.parse_args()
-
-    model = E5Recognizer.load(args.model, Settings("cpu"))
-    sentences, gold = read_conll(args.train)
+def run(model_dir: Path, train: Path, crf_dir: Path | None, test: list[str], write: bool) -> None:
+    model = E5Recognizer.load(model_dir, Settings("cpu"))
+    sentences, gold = read_conll(train)
     cut = len(sentences) * 9 // 10
-    if args.crf:
-        crf = CRFModel.load(args.crf)
+    if crf_dir:
+        crf = CRFModel.load(crf_dir)
     else:
         crf = train_crf(sentences[:cut], [[canonical_tag(tag) for tag in tags] for tags in gold[:cut]])
     dev = Split(sentences[cut:], gold[cut:], model, crf)
     shipped = CRFModel.load(BUILTIN_DIR)
-    tests = {name: Split(*read_conll(Path(path)), model, shipped) for name, path in (t.split("=", 1) for t in args.test)}
+    tests = {name: Split(*read_conll(Path(path)), model, shipped) for name, path in (t.split("=", 1) for t in test)}
     variants = tune(dev)
     names = list(tests)
     print("| variant | knobs (chosen on dev) | dev F1 | " + " | ".join(f"{n} document | {n} each sentence" for n in names) + " |")
@@ -109,13 +108,33 @@ def main() -> None:
             cells += [split.f1(evidence, decode=decode or viterbi), split.f1(evidence, True, decode=decode or viterbi)]
         print(f"| {name} | {knobs} | " + " | ".join(f"{c:.3f}" for c in cells) + " |", flush=True)
     print(f"best on dev: {best_variant[0]}")
-    if args.write and best_variant[1] is not None:
-        meta_path = args.model / "meta.json"
+    if write and best_variant[1] is not None:
+        meta_path = model_dir / "meta.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         meta["evidence"] = asdict(best_variant[1])
         meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        measure(args.model, {name: Path(path) for name, path in (t.split("=", 1) for t in args.test)})
+        measure(model_dir, {name: Path(path) for name, path in (t.split("=", 1) for t in test)})
         print(f"wrote its evidence block and scores into {meta_path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", type=Path, nargs="?")
+    parser.add_argument("--train", type=Path)
+    parser.add_argument("--crf", type=Path, help="a CRF trained on the first 90 %% of TRAIN")
+    parser.add_argument("--test", action="append", default=[], metavar="NAME=FILE")
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--quick", action="store_true",
+                        help="the shipped model; 20 sentences of sample_data with silver labels as TRAIN and test")
+    args = parser.parse_args()
+    if args.quick:
+        with tempfile.TemporaryDirectory() as tmp:
+            conll = make_conll(Path(tmp) / "quick.conll")
+            run(e5.SHIPPED_DIR, conll, None, [f"quick={conll}"], write=False)
+    elif args.model and args.train:
+        run(args.model, args.train, args.crf, args.test, args.write)
+    else:
+        parser.error("give MODEL_DIR and --train, or --quick")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ that reading streams); `--stage extract` runs `arner extract` with the built-in
 model end to end (slow on 1 GB: about an hour on 2 cores).
 
     python bench/memory.py [--stage read|extract] [--line-mb 50] [--run-mb 10] [--file-mb 1024]
+    python bench/memory.py --quick        # a smoke run: both stages on 0.1 MB inputs
 """
 
 from __future__ import annotations
@@ -44,9 +45,9 @@ print(0, seconds, next(l.split()[1] for l in open('/proc/self/status') if l.star
 """
 
 
-def write(path: Path, megabytes: int, newline_every: int | None, unit: str = SENTENCE) -> None:
+def write(path: Path, megabytes: float, newline_every: int | None, unit: str = SENTENCE) -> None:
     chunk = unit.encode("utf-8")
-    target = megabytes * 1024 * 1024
+    target = int(megabytes * 1024 * 1024)
     written = count = 0
     with open(path, "wb") as stream:
         while written < target:
@@ -72,21 +73,30 @@ def main() -> None:
     parser.add_argument("--line-mb", type=int, default=50)
     parser.add_argument("--run-mb", type=int, default=10)
     parser.add_argument("--file-mb", type=int, default=1024)
+    parser.add_argument("--quick", action="store_true", help="both stages, every input 0.1 MB (a smoke run)")
     args = parser.parse_args()
-    print(f"stage: {args.stage}\n")
+    if args.quick:
+        for stage in ("read", "extract"):
+            table(stage, 0.1, 0.1, 0.1, 0.1)
+    else:
+        table(args.stage, 1, args.line_mb, args.run_mb, args.file_mb)
+
+
+def table(stage: str, small_mb: float, line_mb: float, run_mb: float, file_mb: float) -> None:
+    print(f"stage: {stage}\n")
     print("| input | size | words | seconds | peak RSS |")
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         cases = [
-            ("small file (baseline)", 1, 20, SENTENCE),
-            (f"one {args.line_mb} MB line", args.line_mb, None, SENTENCE),
-            (f"one {args.run_mb} MB line without whitespace ({RUN} repeated)", args.run_mb, None, RUN),
-            (f"{args.file_mb} MB file, 20 sentences a line", args.file_mb, 20, SENTENCE),
+            ("small file (baseline)", small_mb, 20, SENTENCE),
+            (f"one {line_mb} MB line", line_mb, None, SENTENCE),
+            (f"one {run_mb} MB line without whitespace ({RUN} repeated)", run_mb, None, RUN),
+            (f"{file_mb} MB file, 20 sentences a line", file_mb, 20, SENTENCE),
         ]
         for name, megabytes, newline_every, unit in cases:
             path = Path(folder) / "input.txt"
             write(path, megabytes, newline_every, unit)
-            words, seconds, rss = measure(args.stage, path)
+            words, seconds, rss = measure(stage, path)
             shown = f"{words:,}" if words else "-"
             print(f"| {name} | {megabytes} MB | {shown} | {seconds:.1f} | {rss:.0f} MB |", flush=True)
             path.unlink()

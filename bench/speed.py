@@ -5,7 +5,8 @@ weights), labels the same sentences with both, and prints words/s, the ratio,
 label agreement and --quantize figures; then the built-in model's speed; then
 peak RSS of `arner extract` on 1k and 100k sentences.
 
-    python bench/speed.py [--quick]
+    python bench/speed.py [--scale 0.25] [--skip-memory]
+    python bench/speed.py --quick         # a smoke run: a 1-layer BERT of 2,000 pieces, a few sentences
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def corpus_words() -> list[str]:
     return [word.text for word in tokenize(text)]
 
 
-def camelbert_shaped(path: Path, words: list[str], vocab_size: int = 30_000) -> Path:
+def camelbert_shaped(path: Path, words: list[str], vocab_size: int = 30_000, layers: int = 12) -> Path:
     """A random BERT-base token classifier with a 30k word-piece vocabulary.
 
     The vocabulary holds the corpus's most frequent words and word endings, so
@@ -55,7 +56,7 @@ def camelbert_shaped(path: Path, words: list[str], vocab_size: int = 30_000) -> 
         if len(pieces) >= vocab_size - len(special):
             break
         pieces.setdefault(piece)
-    shape = {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072}
+    shape = {"hidden_size": 768, "num_hidden_layers": layers, "num_attention_heads": 12, "intermediate_size": 3072}
     return build_bert(path, vocab=special + list(pieces), shape=shape)
 
 
@@ -75,14 +76,13 @@ def agreement(a: list[list[str]], b: list[list[str]]) -> float:
     return sum(x == y for x, y in pairs) / len(pairs)
 
 
-def bert_table(model: Path, words: list[str], quick: bool) -> None:
+def bert_table(model: Path, words: list[str], scale: float) -> None:
     from arner.models import Settings, camel
     from arner.models.bert import BertRecognizer
 
     camel_ner = camel.load_recognizer(model, use_gpu=False)
     ours = BertRecognizer(model, Settings("cpu"))
     quantized = BertRecognizer(model, Settings("cpu", quantize=True))
-    scale = 0.25 if quick else 1
     cases = [("short (≈10 words)", 10, 120), ("medium (≈25 words)", 25, 60), ("long (≈300 words)", 300, 8)]
     print("| sentences | words | CAMeL predict words/s | arner words/s | speed-up | label agreement "
           "| arner --quantize words/s | quantize speed-up | quantize agreement |")
@@ -103,11 +103,11 @@ def bert_table(model: Path, words: list[str], quick: bool) -> None:
         )
 
 
-def builtin_speed(words: list[str]) -> None:
+def builtin_speed(words: list[str], count: int) -> None:
     from arner import models
 
     model = models.load(models.resolve("builtin"))
-    batch = sentences(words, 25, 2000, seed=1)
+    batch = sentences(words, 25, count, seed=1)
     total = sum(map(len, batch))
     model.predict(batch[:10])
     _, seconds = timed(model.predict, batch)
@@ -133,20 +133,25 @@ def peak_rss_mb(model: str, sentence_count: int, folder: Path) -> float:
     return int(result.stderr.strip().splitlines()[-1]) / 1024
 
 
-def memory_table(folder: Path) -> None:
+def memory_table(folder: Path, counts: tuple[int, int], bert: bool = True) -> None:
     from models_fixture import build_bert
 
-    tiny = str(build_bert(folder / "tiny-bert", seed=1))
-    print("\n| model | peak RSS, 1k sentences | peak RSS, 100k sentences | growth |")
+    rows = [("built-in CRF", "builtin")]
+    if bert:
+        rows.append(("BERT (tiny, same pipeline)", str(build_bert(folder / "tiny-bert", seed=1))))
+    print(f"\n| model | peak RSS, {counts[0]:,} sentences | peak RSS, {counts[1]:,} sentences | growth |")
     print("|---|---|---|---|")
-    for name, model in (("built-in CRF", "builtin"), ("BERT (tiny, same pipeline)", tiny)):
-        small, large = peak_rss_mb(model, 1_000, folder), peak_rss_mb(model, 100_000, folder)
+    for name, model in rows:
+        small, large = (peak_rss_mb(model, count, folder) for count in counts)
         print(f"| {name} | {small:.0f} MB | {large:.0f} MB | {large - small:+.0f} MB |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer sentences (a smoke run)")
+    parser.add_argument("--scale", type=float, default=1.0, help="this fraction of the sentences (at least 4 per length)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a 1-layer BERT of 2,000 pieces, 4 sentences per length, the CRF's memory on 100 and 200 sentences "
+                        "(a smoke run)")
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
     import torch
@@ -155,10 +160,11 @@ def main() -> None:
     words = corpus_words()
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
-        bert_table(camelbert_shaped(folder / "camelbert-shaped", words), words, args.quick)
-        builtin_speed(words)
+        shape = {"vocab_size": 2_000, "layers": 1} if args.quick else {}
+        bert_table(camelbert_shaped(folder / "camelbert-shaped", words, **shape), words, 0 if args.quick else args.scale)
+        builtin_speed(words, 200 if args.quick else 2_000)
         if not args.skip_memory:
-            memory_table(folder)
+            memory_table(folder, (100, 200), bert=False) if args.quick else memory_table(folder, (1_000, 100_000))
 
 
 if __name__ == "__main__":

@@ -25,3 +25,17 @@ def make_corpus(folder: Path, documents: int, seed: int = 0) -> Path:
         paragraphs = [" ".join(chosen[i : i + 3]) for i in range(0, len(chosen), 3)]
         path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
     return folder
+
+
+def make_conll(path: Path, count: int = 20) -> Path:
+    """A small CoNLL file (`word TAG` lines) for benches' --quick runs: sample_data's first
+    `count` sentences as arner splits them, labelled by the built-in model (silver, not gold)."""
+    from arner.extractor import Extractor
+    from arner.text.segment import sentences_of
+
+    texts = [file.read_text(encoding="utf-8") for file in sorted(SAMPLE_DATA.rglob("*.txt"))]
+    sentences = [[word.text for word in sentence.words] for text in texts for sentence in sentences_of(text)][:count]
+    labels = Extractor("builtin").label(sentences)
+    path.write_text("".join("".join(f"{w} {t}\n" for w, t in zip(s, l)) + "\n" for s, l in zip(sentences, labels)),
+                    encoding="utf-8")
+    return path

@@ -1,8 +1,13 @@
-"""`--engine ray` gives what `--engine local` gives, on a Ray started here (loopback, 2 CPUs)."""
+"""`--engine ray` gives what `--engine local` gives, on a Ray cluster of two nodes of one CPU each
+started here (loopback), joined as the driver, or by `--ray-address`."""
 
+import logging
+import os
 import pickle
-import shutil
 import sys
+import threading
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,9 +20,11 @@ from arner.engines import load_ray
 ray_engine = load_ray(local=True)  # before Ray is imported: Ray on loopback only
 
 import ray.data  # noqa: E402
+from ray.cluster_utils import Cluster  # noqa: E402
 
 from arner.extractor import Extractor  # noqa: E402
 from arner.inputs.sources import text_document
+from arner.models import Settings
 from arner.runner import open_input
 from arner.types import SentenceResult, Skipped
 
@@ -26,14 +33,39 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray")
 
 
 @pytest.fixture(scope="module", autouse=True)
-def local_ray():
-    with ray_engine.connect(num_cpus=2):
-        yield
+def cluster():
+    """Two Ray nodes of one CPU each on this machine, and this process their driver (every test here
+    but those that join by --ray-address, which disconnect it first)."""
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
+    try:
+        cluster.add_node(num_cpus=1)
+        with ray_engine.connect(cluster.address):
+            yield cluster
+    finally:
+        cluster.shutdown()
+
+
+@pytest.fixture
+def driver_away(cluster):
+    """This process leaves the cluster for one test (the CLI joins it by --ray-address) and comes back after."""
+    ray.shutdown()
+    yield cluster.address
+    with ray_engine._quiet_stderr():
+        ray.init(address=cluster.address, log_to_driver=False, logging_level=logging.ERROR)
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     return make_corpus(tmp_path_factory.mktemp("corpus") / "news", 200)
+
+
+@pytest.fixture(scope="module")
+def local_output(corpus, tmp_path_factory):
+    """The local engine's `-o` files for the corpus ({relative path: bytes}), and its closing line."""
+    folder = tmp_path_factory.mktemp("local-output")
+    run = extract("local", "-m", "builtin", "-o", folder, corpus)  # the tests' model: their ARNER_MODEL is not set yet
+    assert run.exit_code == 0
+    return {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*.json")}, run.stderr.splitlines()[-1]
 
 
 def extract(engine, *args):
@@ -44,15 +76,17 @@ def assert_same(local, ray_run):
     assert (ray_run.exit_code, ray_run.stderr, ray_run.stdout) == (local.exit_code, local.stderr, local.stdout)
 
 
-def test_the_ray_started_here_is_on_loopback():
+def test_the_cluster_started_here_is_on_loopback():
     assert ray.util.get_node_ip_address() == "127.0.0.1"
+    assert [node["NodeManagerAddress"] for node in ray.nodes() if node["Alive"]] == ["127.0.0.1"] * 2
 
 
-@pytest.mark.parametrize("fmt", ["json", "jsonl"])
-def test_sample_data_same_as_local(fmt):
+@pytest.mark.parametrize("fmt, join", [("json", "as driver"), ("jsonl", "by --ray-address")])
+def test_sample_data_same_as_local(fmt, join, request):
     local = extract("local", "-f", fmt, SAMPLE_DATA)
     assert local.exit_code == 0 and local.stdout.count('"type"') > 100
-    assert_same(local, extract("ray", "-f", fmt, SAMPLE_DATA))
+    address = ["--ray-address", request.getfixturevalue("driver_away")] if join == "by --ray-address" else []
+    assert_same(local, extract("ray", *address, "-f", fmt, SAMPLE_DATA))
 
 
 def test_bad_files_reported_and_counted_as_locally(corpus, tmp_path):
@@ -82,16 +116,15 @@ def test_a_file_gone_before_its_worker_opens_it_is_skipped_as_locally(tmp_path):
     assert outcome.events == [Skipped("gone.txt", "No such file or directory")]
 
 
-def test_output_dir_resumes_after_a_partial_run(corpus, tmp_path):
-    clean = tmp_path / "clean"
-    assert extract("local", "-q", "-o", clean, corpus).exit_code == 0
-    done = sorted(path.relative_to(clean) for path in clean.rglob("*.json"))
+def test_output_dir_resumes_after_a_partial_run(corpus, local_output, tmp_path):
+    clean, _ = local_output
+    done = sorted(clean)
     assert len(done) == 200
     # A run killed half-way: half the files written (atomically), a temporary file left behind.
     out = tmp_path / "out"
     for name in done[::2]:
         (out / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(clean / name, out / name)
+        (out / name).write_bytes(clean[name])
     (out / done[1].parent / f".{done[1].name}.killed.tmp").write_text('{"sou')
     before = {name: (out / name).stat().st_mtime_ns for name in done[::2]}
 
@@ -99,7 +132,7 @@ def test_output_dir_resumes_after_a_partial_run(corpus, tmp_path):
     assert resumed.exit_code == 0
     assert resumed.stderr.splitlines()[-1].startswith("arner: 100 files read, 100 already done, ")
     assert sorted(path.relative_to(out) for path in out.rglob("*.json")) == done
-    assert all((out / name).read_bytes() == (clean / name).read_bytes() for name in done)
+    assert all((out / name).read_bytes() == clean[name] for name in done)
     assert {name: (out / name).stat().st_mtime_ns for name in before} == before  # nothing written twice
 
 
@@ -140,3 +173,55 @@ def test_missing_ray_is_one_line(monkeypatch):
 def test_usage_errors(args, message):
     result = CliRunner().invoke(cli, ["extract", *args], input="نص")
     assert result.exit_code == 2 and message in result.stderr
+
+
+def workers_of(cluster) -> list[int]:
+    """The process ids of the cluster's _DocumentWorker actors (children of its raylets, so no other Ray's)."""
+    raylets = {node.all_processes["raylet"][0].process.pid for node in [cluster.head_node, *cluster.worker_nodes]}
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            title = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if parent in raylets and b"_DocumentWorker" in title:
+            found.append(int(pid))
+    return found
+
+
+def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster, corpus, local_output, tmp_path, driver_away):
+    expected, closing_line = local_output
+    out = tmp_path / "ray"
+    killed, finished = [], threading.Event()
+
+    def kill_a_worker_once_files_appear():
+        # Mid-run: some files written, not all; then one worker process dies at once (SIGKILL).
+        while not finished.is_set() and not killed:
+            written = sum(1 for _ in out.rglob("*.json")) if out.exists() else 0
+            workers = workers_of(cluster)
+            if 0 < written < len(expected) and workers:
+                os.kill(workers[0], 9)
+                killed.append(written)
+            time.sleep(0.01)
+
+    killer = threading.Thread(target=kill_a_worker_once_files_appear)
+    killer.start()
+    run = extract("ray", "--ray-address", driver_away, "-o", out, corpus)
+    finished.set()
+    killer.join()
+    assert killed, "the run ended before a worker could be killed"
+    assert run.exit_code == 0
+    # Ray says on stderr that it retries the dead worker's task; arner's closing line counts nothing twice.
+    assert [line for line in run.stderr.splitlines() if line.startswith("arner: ")][-1] == closing_line
+    assert {path.relative_to(out): path.read_bytes() for path in out.rglob("*.json")} == expected
+
+
+def test_workers_default_to_one_per_cpu_and_a_copy_no_node_holds_is_refused():
+    assert ray_engine.default_workers(ray_engine.worker_cpus(Settings())) == 2
+    assert ray_engine.worker_cpus(Settings(threads=1)) == 1
+    assert ray_engine._for_workers({"model": "builtin"}, 2)["settings"].threads == 2  # a worker's threads: its CPUs
+    result = extract("ray", "--threads", "2", SAMPLE_DATA)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines()[-1] == ("Error: --threads 2: no node of the Ray cluster has that many CPUs "
+                                              "(the largest has 1) (give --threads at most the CPUs of one node)")

@@ -141,19 +141,43 @@ def run(
     # Ray's driver prints what its raylets report (a worker died, its task is retried) on
     # sys.stdout, which is data here: send that to stderr; the writer keeps `stdout`.
     with contextlib.redirect_stdout(sys.stderr), connect(address):
-        outcomes = _outcomes(items, _for_workers(extractor_args), encoding, fmt, output_dir, writer.needs_text, workers)
+        cpus = worker_cpus(extractor_args.get("settings", Settings()))
+        outcomes = _outcomes(items, _for_workers(extractor_args, cpus), encoding, fmt, output_dir, writer.needs_text,
+                             workers or default_workers(cpus), cpus)
         # With --output-dir the actors have written the files; the driver only reports.
         return drive(_events(outcomes, skipped_before, report), Writer() if output_dir else writer, report, paths, pattern,
                      quiet=quiet, console=console)
 
 
-def _for_workers(extractor_args: dict) -> dict:
-    """The Extractor's arguments with absolute paths: a worker's current folder is not the driver's."""
+def worker_cpus(settings: Settings) -> int:
+    """The CPUs each actor reserves: its model's threads (`--threads`, default 1).
+
+    Each actor's model runs that many threads (see _for_workers), so by default a node runs one
+    single-threaded copy of the model per core, and `--threads N` one copy per N cores, never
+    more threads than cores. A copy that no node can hold is refused: Ray would wait for it forever.
+    """
+    cpus = settings.threads or 1
+    largest = max((node["Resources"].get("CPU", 0) for node in ray.nodes() if node["Alive"]), default=0)
+    if cpus > largest:
+        raise ArnerError(f"--threads {cpus}: no node of the Ray cluster has that many CPUs (the largest has {largest:g})",
+                         "give --threads at most the CPUs of one node")
+    return cpus
+
+
+def default_workers(cpus: int) -> int:
+    """One copy of the model per `cpus` CPUs of the cluster."""
+    return max(1, int(ray.cluster_resources().get("CPU", 1)) // cpus)
+
+
+def _for_workers(extractor_args: dict, cpus: int) -> dict:
+    """The Extractor's arguments with absolute paths (a worker's current folder is not the driver's),
+    and as many threads as the worker has CPUs (not one per core of its node)."""
     model = extractor_args["model"]
     if model not in (models.BUILTIN, models.E5, models.ARABERT):
         model = os.path.abspath(model)
     names = tuple(Path(name).absolute() for name in extractor_args.get("names", ()))
-    return {**extractor_args, "model": model, "names": names}
+    settings = replace(extractor_args.get("settings", Settings()), threads=cpus)
+    return {**extractor_args, "model": model, "names": names, "settings": settings}
 
 
 def _listing(
@@ -191,11 +215,12 @@ def _outcomes(
     fmt: str,
     output_dir: Path | None,
     keep_text: bool,
-    workers: int | None,
+    size: int,
+    cpus: int,
 ) -> Iterator[Outcome]:
+    """Each item's Outcome, in order, from `size` actors of `cpus` CPUs each."""
     if not items:
         return
-    size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
     # At least a block per actor (Ray warns of idle actors otherwise), never an empty block.
     blocks = min(len(items), max(size, min(math.ceil(len(items) / BATCH), BLOCKS_PER_WORKER * size)))
     size = min(size, blocks)
@@ -205,7 +230,7 @@ def _outcomes(
         batch_size=BATCH,
         batch_format="numpy",
         compute=ray.data.ActorPoolStrategy(size=size),
-        num_cpus=1,
+        num_cpus=cpus,
     )
     # `-f json` lists documents in input order, and skipped files are reported where they occur.
     results.context.execution_options.preserve_order = True
@@ -278,15 +303,16 @@ def extract_dataset(
     >>> texts = ray.data.read_parquet("s3://archive/articles/")               # doctest: +SKIP
     >>> extract_dataset(texts, id_column="url").write_parquet("s3://archive/entities/")  # doctest: +SKIP
     """
+    cpus = worker_cpus(settings)
     extractor_args = _for_workers({"model": models.resolve(model).name, "settings": settings, "types": tuple(types),
-                                   "names": tuple(names)})
+                                   "names": tuple(names)}, cpus)
     return ds.map_batches(
         _TextWorker,
         fn_constructor_args=(extractor_args, text_column, id_column),
         batch_size=BATCH,
         batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=workers) if workers else ray.data.ActorPoolStrategy(),
-        num_cpus=1,
+        num_cpus=cpus,
     )
 
 
