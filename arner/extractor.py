@@ -36,7 +36,7 @@ from .models import Settings
 from .names import SHIPPED, Lexicon
 from .text import segment
 from .text.normalize import fold, has_arabic_letter
-from .text.spans import bio_spans, sentence_entities
+from .text.spans import bio_spans, sentence_entities, without_function_words
 from .types import TYPES, DocumentDone, Entity, Event, Labelled, Sentence, SentenceResult, Skipped
 
 
@@ -103,10 +103,7 @@ class Extractor:
     def label(self, sentences: list[list[str]]) -> list[list[str]]:
         """One BIO label per word for pre-tokenized sentences of one document (as in CoNLL files)."""
         folded = _folded(sentences)
-        return [
-            [self._keep(label) for label, _ in self.lexicon.apply(words, labelled)]
-            for words, labelled in zip(folded, self._predict(folded))
-        ]
+        return [[label for label, _ in self._final(words, labelled)] for words, labelled in zip(folded, self._predict(folded))]
 
     def _predict(self, folded: list[list[str]]) -> list[Labelled]:
         """The model's labels on folded words; for a model of Arabic only, entities without an Arabic letter are O."""
@@ -116,8 +113,11 @@ class Extractor:
             return predicted
         return [_arabic_only(words, labelled) for words, labelled in zip(folded, predicted)]
 
-    def _keep(self, label: str) -> str:
-        return label if label == "O" or label[2:] in self.types else "O"
+    def _final(self, folded: list[str], predicted: Labelled) -> Labelled:
+        """A sentence's labels as output: the name lists applied, entities of function words
+        alone dropped (the one place all entities pass), only the types asked for."""
+        corrected = without_function_words(folded, self.lexicon.apply(folded, predicted))
+        return [(label if label == "O" or label[2:] in self.types else "O", prob) for label, prob in corrected]
 
     def stream(self, inputs: Iterable[Document | Skipped], *, keep_text: bool = False) -> Iterator[Event]:
         """Label every sentence of every document; yields events in input order.
@@ -191,9 +191,9 @@ class Extractor:
         yield DocumentDone(read.document, read.reader.error, None if read.kept is None else "".join(read.kept))
 
     def _result(self, document: Document, sentence: Sentence, folded: list[str], predicted: Labelled) -> SentenceResult:
-        corrected = self.lexicon.apply(folded, predicted)
-        labels = [self._keep(label) for label, _ in corrected]
-        probs = [prob for _, prob in corrected]
+        final = self._final(folded, predicted)
+        labels = [label for label, _ in final]
+        probs = [prob for _, prob in final]
         entities = sentence_entities(sentence, labels, probs, self.known)
         return SentenceResult(document, sentence, labels, entities)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Container, Sequence
 
-from ..types import Entity, Sentence
+from ..types import Entity, Labelled, Sentence
+from .function_words import only_function_words
 from .normalize import entity_key
 
 
@@ -27,6 +28,16 @@ def bio_spans(labels: Sequence[str]) -> list[tuple[str, int, int]]:
     if current is not None:
         spans.append((current, begin, len(labels)))
     return spans
+
+
+def without_function_words(words: Sequence[str], labelled: Labelled) -> Labelled:
+    """`labelled` with O for every entity made of function words alone: على is never a name,
+    whatever a model, a rule or a name list said."""
+    out = list(labelled)
+    for _, first, last in bio_spans([label for label, _ in labelled]):
+        if only_function_words(list(words[first:last])):
+            out[first:last] = [("O", prob) for _, prob in labelled[first:last]]
+    return out
 
 
 def sentence_entities(
