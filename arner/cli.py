@@ -250,7 +250,7 @@ def evaluate(gold, fmt, as_text, each_sentence, errors, **options):
         import json
 
         report = {"gold": str(gold), "model": extractor.info.name, "as_text": as_text,
-                  "each_sentence": each_sentence, "scores": scoring.as_dicts(scores)}
+                  "each_sentence": each_sentence, "min_score": extractor.min_score, "scores": scoring.as_dicts(scores)}
         if found is not None:
             report["errors"] = found.as_dict()
         stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")

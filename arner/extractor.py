@@ -36,7 +36,7 @@ from .models import Settings
 from .names import SHIPPED, Lexicon
 from .text import segment
 from .text.normalize import fold, has_arabic_letter
-from .text.spans import bio_spans, sentence_entities, without_function_words
+from .text.spans import MIN_SCORE, Span, bio_spans, scored_spans, sentence_entities, span_labels, without_function_words
 from .types import TYPES, DocumentDone, Entity, Event, Labelled, Sentence, SentenceResult, Skipped
 
 
@@ -69,8 +69,13 @@ class Extractor:
         types: Iterable[str] = TYPES,
         names: Iterable[Path] = (),
         window: int = 512,
+        min_score: float = MIN_SCORE,
     ) -> None:
+        if not 0 <= min_score <= 1:
+            raise ValueError(f"min_score is a probability, from 0 to 1, not {min_score}")
+        self.min_score = min_score
         self.info = models.resolve(model)
+        self.temperature = float(self.info.meta.get("calibration", {}).get("temperature", 1.0))
         self.recognizer = models.load(self.info, settings)
         self.types = frozenset(types)
         self.lexicon = Lexicon.load([SHIPPED, *names])
@@ -102,8 +107,12 @@ class Extractor:
 
     def label(self, sentences: list[list[str]]) -> list[list[str]]:
         """One BIO label per word for pre-tokenized sentences of one document (as in CoNLL files)."""
+        return [span_labels(spans, len(words)) for words, spans in zip(sentences, self.spans(sentences))]
+
+    def spans(self, sentences: list[list[str]]) -> list[list[Span]]:
+        """The entities of pre-tokenized sentences of one document, on word positions, with their scores."""
         folded = _folded(sentences)
-        return [[label for label, _ in self._final(words, labelled)] for words, labelled in zip(folded, self._predict(folded))]
+        return [self._spans(words, labelled) for words, labelled in zip(folded, self._predict(folded))]
 
     def _predict(self, folded: list[list[str]]) -> list[Labelled]:
         """The model's labels on folded words; for a model of Arabic only, entities without an Arabic letter are O."""
@@ -113,11 +122,13 @@ class Extractor:
             return predicted
         return [_arabic_only(words, labelled) for words, labelled in zip(folded, predicted)]
 
-    def _final(self, folded: list[str], predicted: Labelled) -> Labelled:
-        """A sentence's labels as output: the name lists applied, entities of function words
-        alone dropped (the one place all entities pass), only the types asked for."""
+    def _spans(self, folded: list[str], predicted: Labelled) -> list[Span]:
+        """A sentence's entities as output (the one place all pass): the name lists applied,
+        entities of function words alone dropped, only the types asked for, scores
+        calibrated, none below `min_score`."""
         corrected = without_function_words(folded, self.lexicon.apply(folded, predicted))
-        return [(label if label == "O" or label[2:] in self.types else "O", prob) for label, prob in corrected]
+        spans = scored_spans([label for label, _ in corrected], [prob for _, prob in corrected], self.temperature)
+        return [span for span in spans if span.type in self.types and span.score >= self.min_score]
 
     def stream(self, inputs: Iterable[Document | Skipped], *, keep_text: bool = False) -> Iterator[Event]:
         """Label every sentence of every document; yields events in input order.
@@ -191,11 +202,8 @@ class Extractor:
         yield DocumentDone(read.document, read.reader.error, None if read.kept is None else "".join(read.kept))
 
     def _result(self, document: Document, sentence: Sentence, folded: list[str], predicted: Labelled) -> SentenceResult:
-        final = self._final(folded, predicted)
-        labels = [label for label, _ in final]
-        probs = [prob for _, prob in final]
-        entities = sentence_entities(sentence, labels, probs, self.known)
-        return SentenceResult(document, sentence, labels, entities)
+        spans = self._spans(folded, predicted)
+        return SentenceResult(document, sentence, span_labels(spans, len(folded)), sentence_entities(sentence, spans, self.known))
 
 
 def _folded(sentences: Iterable[list[str]]) -> list[list[str]]:
