@@ -14,7 +14,9 @@ thresholds:
 
 Function words (`text.function_words`) neither vote nor take a type, and
 stems shorter than `min_stem` letters are too ambiguous to vouch for each other
-(`can_vouch`, which the evidence's soft pull reads too).
+(`can_vouch`, which the evidence's soft pull reads too). A word spelled like a
+normalized function word (علي, as ANERcorp and many writers spell على) may be a
+name and vote as one, but takes no type from its namesakes: it may be the particle.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import NamedTuple
 
-from ..text.function_words import FUNCTION_WORDS
+from ..text.function_words import FUNCTION_WORDS, NORMALIZED_FUNCTION_WORDS
 from ..types import TYPES, Labelled
 
 
@@ -56,7 +58,8 @@ def propagate(
             counts.subtract(cast[index - window - 1])
         labelled: Labelled = []
         for stem, tag in zip(sentence_stems, sentence):
-            kind = _majority(counts, stem) if tag.alternatives is not None and can_vouch(stem, min_stem) else None
+            receives = tag.alternatives is not None and can_vouch(stem, min_stem) and stem not in NORMALIZED_FUNCTION_WORDS
+            kind = _majority(counts, stem) if receives else None
             if kind is None:
                 labelled.append((tag.label, tag.probability))
                 continue

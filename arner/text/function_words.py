@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .normalize import normalize
+
 # One group per line of the list; the words as news spells them (alef forms are unified on comparison).
 _GROUPS = {
     "prepositions": "في فى من إلى الى على عن مع عند لدى حتى منذ مذ بين حول خلال نحو ضد دون سوى عبر "
@@ -39,6 +41,9 @@ def light(word: str) -> str:
 
 _BASE = frozenset(light(word) for words in _GROUPS.values() for word in words.split())
 FUNCTION_WORDS = _BASE | frozenset(_JOINED.split())
+
+# The forms function words take once normalized (ى as ي: علي for على), which names share.
+NORMALIZED_FUNCTION_WORDS = frozenset(normalize(word) for word in FUNCTION_WORDS)
 
 
 def function_word(word: str) -> str | None:
