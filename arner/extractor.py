@@ -75,7 +75,8 @@ class Extractor:
             raise ValueError(f"min_score is a probability, from 0 to 1, not {min_score}")
         self.min_score = min_score
         self.info = models.resolve(model)
-        self.temperature = float(self.info.meta.get("calibration", {}).get("temperature", 1.0))
+        calibration = self.info.meta.get("calibration", {})
+        self.temperature, self.bias = float(calibration.get("temperature", 1.0)), float(calibration.get("bias", 0.0))
         self.recognizer = models.load(self.info, settings)
         self.types = frozenset(types)
         self.lexicon = Lexicon.load([SHIPPED, *names])
@@ -127,7 +128,7 @@ class Extractor:
         entities of function words alone dropped, only the types asked for, scores
         calibrated, none below `min_score`."""
         corrected = without_function_words(folded, self.lexicon.apply(folded, predicted))
-        spans = scored_spans([label for label, _ in corrected], [prob for _, prob in corrected], self.temperature)
+        spans = scored_spans([label for label, _ in corrected], [prob for _, prob in corrected], self.temperature, self.bias)
         return [span for span in spans if span.type in self.types and span.score >= self.min_score]
 
     def stream(self, inputs: Iterable[Document | Skipped], *, keep_text: bool = False) -> Iterator[Event]:

@@ -48,17 +48,17 @@ def test_evaluate_scores_at_the_threshold_it_reports(tmp_path, bert_loc):
     assert f1() == (MIN_SCORE, 0.6667) and f1("--min-score", "1") == (1.0, 0.0)
 
 
-def test_scores_are_calibrated_with_the_models_temperature(tmp_path):
-    def scores(temperature):
+def test_scores_are_calibrated_with_the_models_temperature_and_bias(tmp_path):
+    def scores(temperature, bias):
         folder = tmp_path / str(temperature)
         shutil.copytree(BUILTIN_DIR, folder)
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        meta["calibration"] = {"temperature": temperature}
+        meta["calibration"] = {"temperature": temperature, "bias": bias}
         (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         return [e.score for e in Extractor(str(folder), min_score=0).extract("قال علي الدليمي في الرمادي")]
 
-    raw, hot = scores(1.0), scores(3.0)
-    assert raw and [round(calibrated(p, 3.0), 2) for p in raw] == [round(p, 2) for p in hot]
+    raw, hot = scores(1.0, 0.0), scores(3.0, -0.5)
+    assert raw and [round(calibrated(p, 3.0, -0.5), 2) for p in raw] == [round(p, 2) for p in hot]
 
 
 def test_shipped_models_carry_their_temperature():
@@ -66,4 +66,4 @@ def test_shipped_models_carry_their_temperature():
         from arner import models
 
         meta = models.resolve(name).meta
-        assert meta["calibration"]["temperature"] > 0
+        assert meta["calibration"]["temperature"] > 0 and "bias" in meta["calibration"]

@@ -1,3 +1,5 @@
+import math
+
 from hypothesis import given
 from hypothesis import strategies as st
 from seqeval.metrics.sequence_labeling import get_entities
@@ -38,6 +40,7 @@ def test_a_span_scores_the_product_of_its_words_probabilities_calibrated():
     # A temperature above 1 draws scores toward 0.5, below 1 away from it; 0.5 and the order stay.
     assert calibrated(0.5, 2.0) == 0.5 and round(calibrated(0.9, 2.0), 6) == 0.75
     assert round(calibrated(0.75, 0.5), 6) == 0.9
+    assert round(calibrated(0.5, 1.0, math.log(3)), 6) == 0.75  # a bias adds to the log-odds
     assert scored_spans(["B-LOC"], [0.9], temperature=2.0)[0].score == 0.75
 
 

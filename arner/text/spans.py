@@ -11,7 +11,7 @@ from .normalize import entity_key
 
 # Entities less probable than this are not output by default: the value that maximizes
 # e5's F1 on ANERcorp dev once scores are calibrated (bench/calibrate.py).
-MIN_SCORE = 0.0
+MIN_SCORE = 0.3
 
 
 def bio_spans(labels: Sequence[str]) -> list[tuple[str, int, int]]:
@@ -54,17 +54,17 @@ class Span(NamedTuple):
     score: float
 
 
-def calibrated(probability: float, temperature: float) -> float:
-    """`probability` with its log-odds divided by `temperature` (a model's, fitted on dev: bench/calibrate.py)."""
+def calibrated(probability: float, temperature: float, bias: float = 0.0) -> float:
+    """`probability` with its log-odds divided by `temperature`, plus `bias` (a model's, fitted on dev: bench/calibrate.py)."""
     p = min(max(probability, 1e-6), 1 - 1e-6)
-    return 1 / (1 + math.exp(-math.log(p / (1 - p)) / temperature))
+    return 1 / (1 + math.exp(-(math.log(p / (1 - p)) / temperature + bias)))
 
 
-def scored_spans(labels: Sequence[str], probs: Sequence[float], temperature: float = 1.0) -> list[Span]:
+def scored_spans(labels: Sequence[str], probs: Sequence[float], temperature: float = 1.0, bias: float = 0.0) -> list[Span]:
     """Each entity of a sentence with its score: the product of its words' label probabilities
     (the model's probability that these words are this entity, words taken alone), calibrated."""
     return [
-        Span(kind, first, last, round(calibrated(math.prod(probs[first:last]), temperature), 4))
+        Span(kind, first, last, round(calibrated(math.prod(probs[first:last]), temperature, bias), 4))
         for kind, first, last in bio_spans(labels)
     ]
 
