@@ -223,7 +223,8 @@ def evaluate(gold, fmt, as_text, each_sentence, errors, **options):
     as one document; --as-text instead joins them into plain text, one sentence
     a line, runs the whole extract pipeline (segmentation included) and maps the
     entities found back onto the gold words. --each-sentence makes every
-    sentence a document of its own, so no model sees its neighbours.
+    sentence a document of its own, so no model sees its neighbours. Entities
+    scoring below --min-score are left out, as `extract` leaves them out.
 
     \b
     Example:

@@ -56,6 +56,8 @@ class Extractor:
     tokenizer, a forward pass) runs under a lock, one call at a time.
     Segmentation and everything around the model run in parallel.
 
+    `min_score` leaves out entities whose score (a calibrated probability) is below it.
+
     >>> extractor = Extractor()                       # doctest: +SKIP
     >>> [(e.text, e.type) for e in extractor.extract("وصل الكاظمي إلى بغداد")]  # doctest: +SKIP
     [('الكاظمي', 'PERS'), ('بغداد', 'LOC')]
