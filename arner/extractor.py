@@ -36,7 +36,7 @@ from .models import Settings
 from .names import SHIPPED, Lexicon
 from .text import segment
 from .text.normalize import fold, has_arabic_letter
-from .text.spans import bio_spans, sentence_entities
+from .text.spans import MIN_SCORE, Span, bio_spans, scored_spans, sentence_entities, span_labels, without_function_words
 from .types import TYPES, DocumentDone, Entity, Event, Labelled, Sentence, SentenceResult, Skipped
 
 
@@ -56,6 +56,8 @@ class Extractor:
     tokenizer, a forward pass) runs under a lock, one call at a time.
     Segmentation and everything around the model run in parallel.
 
+    `min_score` leaves out entities whose score (a calibrated probability) is below it.
+
     >>> extractor = Extractor()                       # doctest: +SKIP
     >>> [(e.text, e.type) for e in extractor.extract("وصل الكاظمي إلى بغداد")]  # doctest: +SKIP
     [('الكاظمي', 'PERS'), ('بغداد', 'LOC')]
@@ -69,8 +71,14 @@ class Extractor:
         types: Iterable[str] = TYPES,
         names: Iterable[Path] = (),
         window: int = 512,
+        min_score: float = MIN_SCORE,
     ) -> None:
+        if not 0 <= min_score <= 1:
+            raise ValueError(f"min_score is a probability, from 0 to 1, not {min_score}")
+        self.min_score = min_score
         self.info = models.resolve(model)
+        calibration = self.info.meta.get("calibration", {})
+        self.temperature, self.bias = float(calibration.get("temperature", 1.0)), float(calibration.get("bias", 0.0))
         self.recognizer = models.load(self.info, settings)
         self.types = frozenset(types)
         self.lexicon = Lexicon.load([SHIPPED, *names])
@@ -108,11 +116,12 @@ class Extractor:
 
     def label(self, sentences: list[list[str]]) -> list[list[str]]:
         """One BIO label per word for pre-tokenized sentences of one document (as in CoNLL files)."""
+        return [span_labels(spans, len(words)) for words, spans in zip(sentences, self.spans(sentences))]
+
+    def spans(self, sentences: list[list[str]]) -> list[list[Span]]:
+        """The entities of pre-tokenized sentences of one document, on word positions, with their scores."""
         folded = _folded(sentences)
-        return [
-            [self._keep(label) for label, _ in self.lexicon.apply(words, labelled)]
-            for words, labelled in zip(folded, self._predict(folded))
-        ]
+        return [self._spans(words, labelled) for words, labelled in zip(folded, self._predict(folded))]
 
     def _predict(self, folded: list[list[str]]) -> list[Labelled]:
         """The model's labels on folded words; for a model of Arabic only, entities without an Arabic letter are O."""
@@ -122,8 +131,13 @@ class Extractor:
             return predicted
         return [_arabic_only(words, labelled) for words, labelled in zip(folded, predicted)]
 
-    def _keep(self, label: str) -> str:
-        return label if label == "O" or label[2:] in self.types else "O"
+    def _spans(self, folded: list[str], predicted: Labelled) -> list[Span]:
+        """A sentence's entities as output (the one place all pass): the name lists applied,
+        entities of function words alone dropped, only the types asked for, scores
+        calibrated, none below `min_score`."""
+        corrected = without_function_words(folded, self.lexicon.apply(folded, predicted))
+        spans = scored_spans([label for label, _ in corrected], [prob for _, prob in corrected], self.temperature, self.bias)
+        return [span for span in spans if span.type in self.types and span.score >= self.min_score]
 
     def stream(self, inputs: Iterable[Document | Skipped], *, keep_text: bool = False) -> Iterator[Event]:
         """Label every sentence of every document; yields events in input order.
@@ -197,11 +211,8 @@ class Extractor:
         yield DocumentDone(read.document, read.reader.error, None if read.kept is None else "".join(read.kept))
 
     def _result(self, document: Document, sentence: Sentence, folded: list[str], predicted: Labelled) -> SentenceResult:
-        corrected = self.lexicon.apply(folded, predicted)
-        labels = [self._keep(label) for label, _ in corrected]
-        probs = [prob for _, prob in corrected]
-        entities = sentence_entities(sentence, labels, probs, self.known)
-        return SentenceResult(document, sentence, labels, entities)
+        spans = self._spans(folded, predicted)
+        return SentenceResult(document, sentence, span_labels(spans, len(folded)), sentence_entities(sentence, spans, self.known))
 
 
 def _checked(text: str, caller: str) -> str:

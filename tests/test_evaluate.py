@@ -4,6 +4,7 @@ from click.testing import CliRunner
 
 from arner.cli import cli
 from arner.scoring import as_text, project
+from arner.text.spans import MIN_SCORE
 from arner.types import Entity
 
 GOLD = "زار O\nبغداد B-LOC\n\nالكاظمي\tB-PERS\n.\tO\n"
@@ -23,6 +24,7 @@ def test_evaluate_json(tmp_path, bert_loc):
         "model": str(bert_loc),
         "as_text": False,
         "each_sentence": False,
+        "min_score": MIN_SCORE,
         "scores": [
             {"type": "LOC", "precision": 0.25, "recall": 1.0, "f1": 0.4, "support": 1},
             {"type": "PERS", "precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1},

@@ -9,21 +9,20 @@ across sentences; `Evidence` adds both to the tagger's probabilities:
    within `window` sentences (`alpha`);
 3. decode the best BIO-valid sequence;
 4. give a doubtful O word (P(O) < `max_outside`) the type its stem was
-   confidently (>= `min_entity`) labelled with within `window` sentences.
+   confidently (>= `min_entity`) labelled with within `window` sentences
+   (`models.propagation`, the rule the CRF uses too).
 
 Probabilities are [words, labels] arrays over one label list of O and B-/I- pairs.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..types import Labelled
-
-TYPES_OF = "PERS", "LOC", "ORG", "MISC"
+from ..types import TYPES, Labelled
+from .propagation import Tagged, can_vouch, propagate
 
 
 def best(probs: np.ndarray, labels: list[str]) -> Labelled:
@@ -88,8 +87,8 @@ class Evidence:
     def _soften(self, probs: list[np.ndarray], stems: list[list[str]], labels: list[str]) -> list[np.ndarray]:
         if not self.alpha:
             return probs
-        b_cols = [labels.index("B-" + kind) for kind in TYPES_OF]
-        i_cols = [labels.index("I-" + kind) for kind in TYPES_OF]
+        b_cols = [labels.index("B-" + kind) for kind in TYPES]
+        i_cols = [labels.index("I-" + kind) for kind in TYPES]
         outside = labels.index("O")
         masses = [np.column_stack([p[:, outside], p[:, b_cols] + p[:, i_cols]]) for p in probs]
         out = []
@@ -97,7 +96,7 @@ class Evidence:
             near: dict[str, list[np.ndarray]] = {}
             for j in range(max(0, i - self.window), min(len(probs), i + self.window + 1)):
                 for k, stem in enumerate(stems[j]):
-                    if len(stem) >= self.min_stem:
+                    if can_vouch(stem, self.min_stem):
                         near.setdefault(stem, []).append(masses[j][k])
             q = p.copy()
             for k, stem in enumerate(sentence_stems):
@@ -120,25 +119,9 @@ class Evidence:
         self, labelled: list[Labelled], probs: list[np.ndarray], stems: list[list[str]], labels: list[str]
     ) -> list[Labelled]:
         outside = labels.index("O")
-        votes = [
-            [(stem, label[2:]) for stem, (label, _), row in zip(sentence_stems, sentence, p)
-             if label != "O" and len(stem) >= self.min_stem and row.max() >= self.min_entity]
-            for sentence_stems, sentence, p in zip(stems, labelled, probs)
+        tagged = [
+            [Tagged(label, score, dict(zip(labels, row.tolist())) if label == "O" and row[outside] < self.max_outside else None)
+             for (label, score), row in zip(sentence, p)]
+            for sentence, p in zip(labelled, probs)
         ]
-        out = []
-        for i, (sentence, p, sentence_stems) in enumerate(zip(labelled, probs, stems)):
-            counts: Counter[tuple[str, str]] = Counter()
-            for j in range(max(0, i - self.window), min(len(labelled), i + self.window + 1)):
-                counts.update(votes[j])
-            new: Labelled = []
-            for k, (stem, (label, score)) in enumerate(zip(sentence_stems, sentence)):
-                if label == "O" and p[k, outside] < self.max_outside:
-                    kinds = {kind: counts[(stem, kind)] for kind in TYPES_OF if counts[(stem, kind)]}
-                    if kinds:
-                        kind = max(kinds, key=kinds.__getitem__)
-                        previous = new[-1][0] if new else "O"
-                        label = ("I-" if previous[2:] == kind else "B-") + kind
-                        score = float(p[k, labels.index(label)])
-                new.append((label, score))
-            out.append(new)
-        return out
+        return propagate(stems, tagged, self.window, self.min_entity, self.min_stem)

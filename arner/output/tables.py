@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ..mistakes import KINDS
 from ..types import DocumentDone, Entity, SentenceResult
 from . import Writer
 from .bidi import context, display
@@ -127,6 +128,22 @@ def scores_table(scores: list, gold: str) -> Table:
     for row in scores:
         name = _type_cell(row.type) if row.type in COLOURS else f"[bold]{escape(row.type)}[/]"
         table.add_row(name, f"{row.precision:.3f}", f"{row.recall:.3f}", f"{row.f1:.3f}", str(row.support))
+    return table
+
+
+def mistakes_table(found) -> Table:
+    """Counts of each kind of error, each followed by its most frequent examples."""
+    table = Table(title=f"Errors ({found.correct} entities right)", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("Kind")
+    table.add_column("Count", justify="right")
+    table.add_column("Gold", no_wrap=True)
+    table.add_column("Predicted", no_wrap=True)
+    for kind in KINDS:
+        table.add_row(f"[bold]{kind.replace('_', ' ')}[/]", str(found.counts[kind]), "", "", end_section=not found.examples[kind])
+        examples = found.top(kind)
+        for number, ((gold, predicted), count) in enumerate(examples, 1):
+            table.add_row("", str(count), escape(gold or "-"), escape(predicted or "-"),
+                          end_section=number == len(examples))
     return table
 
 

@@ -15,14 +15,14 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections import Counter
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pycrfsuite
 
 from ...names import read_pairs, write_pairs
+from ...text.function_words import function_word
+from ..propagation import Tagged, propagate
 from . import CONTEXT, META_KIND
 from .features import FeatureExtractor
 from .gazetteer import from_entries, load_gazetteer
@@ -132,11 +132,12 @@ class CRFModel:
             self._tag(features)
             for features in self._extractor.document_features(sentences)
         ]
-        return propagate_labels(self.stems(sentences), tagged, self._extractor.context)
+        return propagate(self.stems(sentences), tagged, self._extractor.context, PROPAGATE_MIN_ENTITY)
 
     def stems(self, sentences: list[list[str]]) -> list[list[str]]:
-        """Each word without its clitics, as the features and label propagation match words."""
-        return [[self._extractor.info(word).stem for word in sentence] for sentence in sentences]
+        """Each word without its clitics, as label propagation matches words: normalized as the
+        features read it, but a function word as listed (على stays apart from the name علي)."""
+        return [[function_word(word) or self._extractor.info(word).stem for word in sentence] for sentence in sentences]
 
     @property
     def feature_context(self) -> int:
@@ -174,68 +175,6 @@ class CRFModel:
         return tagged
 
 
-class Tagged(NamedTuple):
-    label: str
-    probability: float
-    alternatives: (
-        dict[str, float] | None
-    )  # all marginals, kept only for doubtful O words
-
-
 # Label propagation thresholds, tuned on two held-out tenths of ANERcorp train (+0.6 F1).
 PROPAGATE_MIN_ENTITY = 0.5
 PROPAGATE_MAX_OUTSIDE = 0.8
-
-
-def _votes(stems: list[str], tagged: list[Tagged]) -> list[tuple[str, str]]:
-    """(stem, entity type) of the confidently tagged entity words of one sentence."""
-    return [
-        (stem, tag.label[2:])
-        for stem, tag in zip(stems, tagged)
-        if tag.label != "O"
-        and len(stem) > 2
-        and tag.probability >= PROPAGATE_MIN_ENTITY
-    ]
-
-
-def propagate_labels(
-    stems: list[list[str]], tagged: list[list[Tagged]], context: int
-) -> list[list[tuple[str, float]]]:
-    """Give a doubtful O word the type its stem was confidently tagged with nearby.
-
-    One document repeats a name in contexts of varying clarity; the CRF labels
-    each occurrence separately, so the clear ones vouch for the others.
-    """
-    votes = [_votes(s, t) for s, t in zip(stems, tagged)]
-    counts: dict[str, Counter[str]] = {}
-
-    def add(index: int, sign: int) -> None:
-        for stem, kind in votes[index]:
-            counts.setdefault(stem, Counter())[kind] += sign
-
-    for index in range(min(context, len(votes))):
-        add(index, 1)
-    result = []
-    for index, (sentence_stems, sentence_tags) in enumerate(zip(stems, tagged)):
-        if index + context < len(votes):
-            add(index + context, 1)
-        if index - context - 1 >= 0:
-            add(index - context - 1, -1)
-        labelled: list[tuple[str, float]] = []
-        for stem, tag in zip(sentence_stems, sentence_tags):
-            kind = _majority(counts.get(stem)) if tag.alternatives is not None else None
-            if kind is None:
-                labelled.append((tag.label, tag.probability))
-                continue
-            previous = labelled[-1][0] if labelled else "O"
-            label = ("I-" if previous[2:] == kind else "B-") + kind
-            labelled.append((label, tag.alternatives.get(label, 0.0)))
-        result.append(labelled)
-    return result
-
-
-def _majority(counter: Counter[str] | None) -> str | None:
-    if not counter:
-        return None
-    kind, n = counter.most_common(1)[0]
-    return kind if n > 0 else None
