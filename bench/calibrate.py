@@ -1,6 +1,7 @@
 """Calibrate entity scores on a dev split: temperature, calibration error, F1 by --min-score.
 
     python bench/calibrate.py --train TRAIN [--crf DIR] [--model e5 --model builtin] [--write]
+    python bench/calibrate.py --quick   # a smoke run: 40 silver-labelled sentences of sample_data
 
 The dev split is the last 10 % of TRAIN, as `bench/e5_evidence.py` and e5's training
 split it. Neither model may have seen it: the shipped CRF (the built-in model, and
@@ -17,6 +18,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
+import tempfile
 from pathlib import Path
 
 from arner import Extractor
@@ -25,6 +28,9 @@ from arner.models.crf.model import CRFModel
 from arner.models.crf.train import train as train_crf
 from arner.scoring import canonical_tag
 from arner.text.spans import bio_spans, calibrated
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from corpus_fixture import make_conll  # noqa: E402
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(20)]
 
@@ -59,23 +65,35 @@ def f1_at(scored: list[tuple[float, bool]], gold: int, threshold: float) -> floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train", type=Path, required=True)
+    parser.add_argument("--train", type=Path)
     parser.add_argument("--crf", type=Path, help="a CRF trained on the first 90 %% of TRAIN")
     parser.add_argument("--model", action="append", help="e5 or builtin (default: both)")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="40 sentences of sample_data, silver labels (a smoke run)")
     args = parser.parse_args()
+    if args.quick:
+        if args.write:
+            parser.error("--quick never writes")
+        with tempfile.TemporaryDirectory() as tmp:
+            calibrate(make_conll(Path(tmp) / "quick.conll", count=40), None, args.model, write=False)
+    elif args.train:
+        calibrate(args.train, args.crf, args.model, args.write)
+    else:
+        parser.error("give --train TRAIN, or --quick")
 
-    sentences, gold = read_conll(args.train)
+
+def calibrate(train: Path, crf_dir: Path | None, models: list[str] | None, write: bool) -> None:
+    sentences, gold = read_conll(train)
     cut = len(sentences) * 9 // 10
-    if args.crf:
-        crf = CRFModel.load(args.crf)
+    if crf_dir:
+        crf = CRFModel.load(crf_dir)
     else:
         crf = train_crf(sentences[:cut], [[canonical_tag(tag) for tag in tags] for tags in gold[:cut]])
     dev, dev_gold = sentences[cut:], [[canonical_tag(tag) for tag in tags] for tags in gold[cut:]]
     gold_spans = [set(bio_spans(tags)) for tags in dev_gold]
     n_gold = sum(map(len, gold_spans))
 
-    for name in args.model or ["e5", "builtin"]:
+    for name in models or ["e5", "builtin"]:
         extractor = Extractor(name, min_score=0.0)
         extractor.temperature, extractor.bias = 1.0, 0.0
         if name == "builtin":
@@ -94,7 +112,7 @@ def main() -> None:
             print(f"  {threshold:.2f} | {f1_at(after, n_gold, threshold):.4f}")
         best = max(THRESHOLDS, key=lambda t: (f1_at(after, n_gold, t), -t))
         print(f"  best: {best}")
-        if args.write:
+        if write:
             meta_path = extractor.info.path / "meta.json"
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             meta["calibration"] = {"temperature": temperature, "bias": bias, "dev_ece": [round(before_ece, 4), round(after_ece, 4)]}
