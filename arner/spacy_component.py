@@ -22,6 +22,7 @@ from spacy.util import minibatch
 
 from .extractor import Extractor
 from .models import Settings
+from .text.spans import MIN_SCORE
 from .types import Entity
 
 ALIGNMENTS = ("split", "expand", "contract")
@@ -34,7 +35,7 @@ if not Span.has_extension("arner_score"):
     "arner",
     default_config={
         "model": None,
-        "min_score": 0.0,
+        "min_score": MIN_SCORE,
         "names": [],
         "device": "auto",
         "batch_size": 32,
@@ -54,19 +55,19 @@ def make_arner(
     alignment: str,
 ) -> ArnerComponent:
     """`model`: as `arner extract --model` (None: the same default); `names`: name-list files;
-    `device`, `batch_size` (sentences per forward pass): as the CLI's options (ValueError if out of range)."""
+    `min_score`, `device`, `batch_size` (sentences per forward pass): as the CLI's options (ValueError if out of range)."""
     if alignment not in ALIGNMENTS:
         raise ValueError(f"alignment must be one of {', '.join(ALIGNMENTS)}, not {alignment!r}")
-    extractor = Extractor(model, settings=Settings(device=device, batch_size=batch_size), names=map(Path, names))
-    return ArnerComponent(extractor, min_score=min_score, overwrite_ents=overwrite_ents, alignment=alignment)
+    extractor = Extractor(model, settings=Settings(device=device, batch_size=batch_size), names=map(Path, names),
+                          min_score=min_score)
+    return ArnerComponent(extractor, overwrite_ents=overwrite_ents, alignment=alignment)
 
 
 class ArnerComponent:
     """Sets `doc.ents` (labels PERS, LOC, ORG, MISC) and `span._.arner_score` on each."""
 
-    def __init__(self, extractor: Extractor, *, min_score: float, overwrite_ents: bool, alignment: str) -> None:
+    def __init__(self, extractor: Extractor, *, overwrite_ents: bool, alignment: str) -> None:
         self.extractor = extractor
-        self.min_score = min_score
         self.overwrite_ents = overwrite_ents
         self.alignment = alignment
 
@@ -77,7 +78,7 @@ class ArnerComponent:
         """Each batch of `batch_size` docs goes through arner's batching together."""
         for batch in minibatch(docs, size=batch_size):
             for doc, entities in zip(batch, self.extractor.extract_many(doc.text for doc in batch)):
-                self.set_annotations(doc, [e for e in entities if e.score >= self.min_score])
+                self.set_annotations(doc, entities)
                 yield doc
 
     def set_annotations(self, doc: Doc, entities: list[Entity]) -> None:

@@ -73,8 +73,8 @@ def test_default_model_is_the_cli_default(monkeypatch):
                               for r in map(json.loads, result.stdout.splitlines())]
     # The README's example.
     assert [(text, label, round(score, 2)) for text, label, _, _, score in found] == [
-        ("مصطفى الكاظمي", "PERS", 0.99), ("مطار بغداد", "LOC", 1.0), ("الحشد الشعبي", "ORG", 1.0),
-        ("قاعدة عين الأسد", "LOC", 1.0)]
+        ("مصطفى الكاظمي", "PERS", 0.93), ("مطار بغداد", "LOC", 0.95), ("الحشد الشعبي", "ORG", 1.0),
+        ("قاعدة عين الأسد", "LOC", 0.96)]
 
 
 def test_entities_at_the_edges_and_inside_spacy_tokens(names):
@@ -108,7 +108,7 @@ def test_pipe_batches_do_not_change_a_texts_entities(bert_random):
 
 def test_min_score_drops_entities_below_it():
     text = "\n".join(path.read_text(encoding="utf-8") for path in SAMPLES)
-    everything = spans(pipeline()(text))
+    everything = spans(pipeline(min_score=0)(text))
     assert min(score for *_, score in everything) < 0.9
     assert spans(pipeline(min_score=0.9)(text)) == [e for e in everything if e[4] >= 0.9]
 
