@@ -471,7 +471,7 @@ def test_context():
 
 TABLE_TEXT = "زار الكاظمي بغداد (العراق)."
 TABLE_HEAD = [
-    "-",
+    "<stdin>",
     "",
     "  #   Entity    Type   Line   Offsets   Score   Context",
     " ───────────────────────────────────────────────────────────────────────────",
