@@ -149,7 +149,9 @@ def view(file):
     """Turn saved `arner extract -f json` output (FILE, or - for stdin) into the HTML page.
 
     Each document's text is read from its source file when that is readable
-    (relative to the current folder), else the page lists its entities alone.
+    (relative to the current folder), else the page lists its entities alone
+    and stderr says why; so it does for a source changed since extraction.
+    Anything but `extract -f json` output is refused (exit 2).
 
     \b
     Example:
@@ -162,7 +164,8 @@ def view(file):
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as error:
         raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None
-    saved.write_page(saved.parse(data, file), sys.stdout)
+    console = err_console()
+    saved.write_page(saved.parse(data, file), data_output(), lambda note: console.print(f"arner: {escape(note)}"))
 
 
 @cli.command()

@@ -297,10 +297,33 @@ def test_view_makes_the_same_page_from_saved_json(sample_run, tmp_path):
 def test_view_lists_the_entities_when_the_source_is_gone(sample_run):
     _, documents = sample_run
     moved = [dict(document, source="gone/" + Path(document["source"]).name) for document in documents]
-    stdout = run("view", "-", input=json.dumps(moved)).stdout
+    result = run("view", "-", input=json.dumps(moved))
+    stdout = result.stdout
     assert '<div class="text">' not in stdout
     assert stdout.count("The source text is not available; its entities:") == len(documents)
     assert stdout.count("<mark") == sum(len(d["entities"]) for d in documents)
+    assert result.exit_code == 0 and result.stderr.splitlines() == [
+        f"arner: {d['source']}: the source file is missing; the page lists its {len(d['entities'])} entities without the text"
+        for d in moved
+    ]
+
+
+def test_view_says_which_sources_changed_or_came_from_stdin(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text(DOC1, encoding="utf-8")
+    saved = [
+        {"source": str(source), "encoding": "utf-8", "entities": ENTITIES1},
+        {"source": "-", "encoding": "utf-8", "entities": ENTITIES1[:1]},
+    ]
+    source.write_text(DOC1.replace("بغداد", "البصرة"), encoding="utf-8")  # one entity moved, one gone
+    result = run("view", "-", input=json.dumps(saved))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"arner: {source}: changed since extraction: 3 of 4 entities no longer match its text; the page lists them under "
+        "the text, unmarked",
+        "arner: <stdin>: it was read from stdin; the page lists its 1 entity without the text",
+    ]
+    assert "3 entities not matching this text" in result.stdout and "<bdi>&lt;stdin&gt;</bdi>" in result.stdout
 
 
 def test_view_reads_the_recorded_encoding(tmp_path, bert_ipers):
@@ -314,8 +337,18 @@ def test_view_reads_the_recorded_encoding(tmp_path, bert_ipers):
 
 @pytest.mark.parametrize("content, code, message", [
     ("not json", 2, "Error: -: not JSON (Expecting value: line 1 column 1 (char 0)) (expected the output of `arner extract -f json`"),
-    ('[{"type": "PERS", "normalized": "x", "count": 1}]', 2, "Error: -: not arner's JSON output (expected"),
-    ('{"source": "a.txt", "encoding": "utf-8", "entities": []}', 2, "Error: -: not arner's JSON output"),
+    ('[{"type": "PERS", "normalized": "x", "count": 1}]', 2, "Error: -: not arner's JSON output (document 1: no source) (expected"),
+    ('{"source": "a.txt", "encoding": "utf-8", "entities": []}', 2, "Error: -: not arner's JSON output (not an array)"),
+    (json.dumps([{"source": "a.txt", "encoding": "utf-8", "entities": [dict(ENTITIES1[0], type="PERSON")]}]), 2,
+     "Error: -: not arner's JSON output (document 1: entity 1: type \"PERSON\" is not one of PERS, LOC, ORG, MISC)"),
+    (json.dumps([{"source": "a", "encoding": "utf-8", "entities": []}, {"source": "b", "encoding": "utf-8", "entities": [
+        dict(ENTITIES1[0], end=ENTITIES1[0]["end"] + 1)]}]), 2,
+     "Error: -: not arner's JSON output (document 2: entity 1: start and end are not the offsets of its text)"),
+    (json.dumps([{"source": "a", "encoding": "utf-8", "entities": [dict(ENTITIES1[0], score=3)]}]), 2,
+     "Error: -: not arner's JSON output (document 1: entity 1: score is not a probability)"),
+    (json.dumps([{"source": "a", "encoding": "utf-8", "entities": [dict(ENTITIES1[0], line=None)]}]), 2,
+     "Error: -: not arner's JSON output (document 1: entity 1: no line)"),
+    ("[[]]", 2, "Error: -: not arner's JSON output (document 1: not an object)"),
     (None, 1, "Error: cannot read missing.json: No such file or directory"),
 ])
 def test_view_errors_are_one_line(content, code, message):

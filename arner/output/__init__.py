@@ -15,6 +15,11 @@ from ..types import DocumentDone, Entity, SentenceResult
 FORMATS = ("table", "json", "jsonl", "tsv", "conll", "html")
 
 
+def source_name(source: str) -> str:
+    """How a document is named for people (tables, the page, notes): stdin is `<stdin>`."""
+    return "<stdin>" if source == "-" else source
+
+
 class Writer:
     """Base writer: ignores everything; subclasses override what they need.
 

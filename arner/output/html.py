@@ -1,14 +1,15 @@
 """`-f html`: one self-contained page for a run, each document's text with its entities marked.
 
-The page streams: `page_start()` once, `document_section()` for each document as
-it finishes, `page_end()` once with the per-type counts (the legend, which also
+The page streams: `page_start()` once, `document_parts()` for each document as
+it finishes (in pieces of bounded size), `page_end()` once with the per-type counts (the legend, which also
 toggles types on and off) and the `--summary` rows. Nothing is fetched: CSS and
 one small script are inline, and a Content-Security-Policy lets only that script
 run, so even markup that escaped escaping could not execute.
 
 All user text (source names, document text, entities) is escaped. Bidi
-embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069) stay in
-the text but are shown as a small label and isolated, so they cannot reorder
+embedding, override and isolate controls and marks (U+202A-U+202E,
+U+2066-U+2069, U+200E, U+200F, U+061C) stay in the text but are shown as a
+small label and isolated, so they cannot reorder
 anything around them; every document, mark and name is its own bidi isolate.
 """
 
@@ -17,23 +18,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import html  # the standard library's: absolute imports never pick this module
-import re
 from collections import Counter
 from dataclasses import asdict
-from typing import TextIO
+from typing import Iterator, TextIO
 
 from ..types import TYPES, DocumentDone, Entity, SentenceResult
-from . import PerDocumentWriter
+from . import PerDocumentWriter, source_name
+from .bidi import CONTROL_NAMES, CONTROLS
 from .formats import DirectoryWriter, Summary
 
 TITLE = "arner: entities"
 TYPE_NAMES = {"PERS": "person", "LOC": "location", "ORG": "organization", "MISC": "miscellaneous"}
-
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_CONTROL_NAMES = {
-    "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
-    "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
-}
 
 _CSS = """
 :root { color-scheme: light; --ink: #1d1d1f; --muted: #6b6b70; --rule: #e3e3e8; }
@@ -100,8 +95,8 @@ def _attr(value: object) -> str:
 def escape_text(value: str) -> str:
     """User text as HTML: escaped; CR kept; each bidi control shown and isolated."""
     escaped = html.escape(value, quote=False).replace("\r", "&#13;")
-    return _BIDI_CONTROLS.sub(
-        lambda m: f'<span class="ctl" data-name="{_CONTROL_NAMES[m.group()]}">{m.group()}</span>', escaped
+    return CONTROLS.sub(
+        lambda m: f'<span class="ctl" data-name="{CONTROL_NAMES[m.group()]}">{m.group()}</span>', escaped
     )
 
 
@@ -123,7 +118,7 @@ def _mark(entity: dict, shown: str) -> str:
     )
 
 
-def _placeable(entities: list[dict], document: str) -> tuple[list[dict], list[dict]]:
+def placeable(entities: list[dict], document: str) -> tuple[list[dict], list[dict]]:
     """Entities that can be marked (in range, matching the text, not overlapping) and the rest."""
     placed: list[dict] = []
     skipped = [e for e in entities if not _fits(e, document)]
@@ -170,38 +165,53 @@ def page_start(title: str) -> str:
 
 
 def document_section(source: str, text: str | None, entities: list[dict]) -> str:
-    """One document: its name, then its text with every entity a `<mark>`.
+    """One document as one string (see `document_parts`)."""
+    return "".join(document_parts(source, text, entities))
+
+
+# The most characters of text escaped into one string: a 50 MB line goes out in pieces.
+PIECE = 1 << 16
+
+
+def document_parts(source: str, text: str | None, entities: list[dict]) -> Iterator[str]:
+    """One document, in pieces of bounded size: its name, then its text with every entity a `<mark>`.
 
     Entities that cannot be placed (offsets out of range, text not matching the
     document, overlapping an earlier one) are listed under the text rather than
     dropped. Without the text (source not readable), the entity list alone.
     """
-    head = f'<section class="doc">\n<h2><bdi>{escape_text(source)}</bdi></h2>\n'
+    yield f'<section class="doc">\n<h2><bdi>{escape_text(source_name(source))}</bdi></h2>\n'
     if text is None:
         if not entities:
-            return head + '<p class="none">No entities found; the source text is not available.</p>\n</section>\n'
-        return (
-            head + '<p class="none">The source text is not available; its entities:</p>\n'
-            + _entity_table(entities) + "\n</section>\n"
-        )
-    placed, skipped = _placeable(entities, text)
-    parts = []
+            yield '<p class="none">No entities found; the source text is not available.</p>\n</section>\n'
+            return
+        yield '<p class="none">The source text is not available; its entities:</p>\n'
+        yield _entity_table(entities) + "\n</section>\n"
+        return
+    placed, skipped = placeable(entities, text)
+    yield '<div class="text">'
     cursor = 0
     for entity in placed:
-        parts.append(escape_text(text[cursor : entity["start"]]))
-        parts.append(_mark(entity, text[entity["start"] : entity["end"]]))
+        yield from _escaped_pieces(text, cursor, entity["start"])
+        yield _mark(entity, text[entity["start"] : entity["end"]])
         cursor = entity["end"]
-    parts.append(escape_text(text[cursor:]))
-    body = f'<div class="text">{"".join(parts)}</div>\n'
+    yield from _escaped_pieces(text, cursor, len(text))
+    yield "</div>\n"
     if not entities:
-        body += '<p class="none">No entities found.</p>\n'
+        yield '<p class="none">No entities found.</p>\n'
     if skipped:
-        body += (
+        yield (
             f'<details class="skipped"><summary class="none">{len(skipped)} '
             f'entit{"y" if len(skipped) == 1 else "ies"} not matching this text</summary>\n'
             + _entity_table(skipped) + "\n</details>\n"
         )
-    return head + body + "</section>\n"
+    yield "</section>\n"
+
+
+def _escaped_pieces(text: str, start: int, end: int) -> Iterator[str]:
+    # A CR LF pair split between two pieces is still two escaped characters: pieces are escaped alone safely.
+    for first in range(start, end, PIECE):
+        yield escape_text(text[first : min(end, first + PIECE)])
 
 
 def page_end(counts: dict[str, int], summary: list[dict] | None) -> str:
@@ -253,7 +263,8 @@ class HtmlWriter(PerDocumentWriter):
 
     def finished(self, done: DocumentDone, entities: list[Entity]) -> None:
         self.counts.update(entity.type for entity in entities)
-        self.out.write(document_section(done.document.source, done.text, [e.to_dict() for e in entities]))
+        for piece in document_parts(done.document.source, done.text, [e.to_dict() for e in entities]):
+            self.out.write(piece)
         self.out.flush()
 
     def close(self) -> None:

@@ -29,7 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..types import DocumentDone, Entity, SentenceResult
-from . import Writer
+from . import Writer, source_name
 from .bidi import CONTEXT_LIMIT, context_parts, display, fit_context, shorten, visible
 from .formats import Summary, SummaryRow
 
@@ -44,18 +44,12 @@ class DataConsole(Console):
 
 
 COLOURS = {"PERS": "magenta", "LOC": "green", "ORG": "cyan", "MISC": "yellow"}
-STDIN_NAME = "<stdin>"
 CHUNK = 256  # rows per print: bounds the segments held at once
 MIN_TEXT_WIDTH = 6  # the narrowest an Entity or Context column gets
 
 
 def _type_cell(kind: str) -> str:
     return f"[{COLOURS.get(kind, 'white')}]{escape(kind)}[/]"
-
-
-def source_name(source: str) -> str:
-    """How a document is named for people: stdin is `<stdin>`."""
-    return STDIN_NAME if source == "-" else source
 
 
 def _text(value: str, bidi: bool) -> str:
