@@ -149,7 +149,7 @@ def print_entity_table(console: Console, source: str, rows: list[Row], bidi: boo
          f"{row.entity.score:.2f}", "".join(row.context)]
         for n, row in enumerate(rows, 1)
     ]
-    widths = _widths(ENTITY_COLUMNS, plain, {1: 1, 6: 2}, console.width)
+    widths = _widths(ENTITY_COLUMNS, plain, {1: 1, 6: 1}, console.width)
     cells = [
         [(values[0], ""), (shown(shorten(row.text, widths[1])), ""), (values[2], COLOURS.get(values[2], "white")),
          (values[3], ""), (values[4], ""), (values[5], ""), (shown(fit_context(row.context, widths[6])), "")]

@@ -1,0 +1,139 @@
+"""Tables for people: what reaches Rich is bounded, bidi controls are named, and a real terminal
+(tmux at 80 and 120 columns) shows exactly the expected lines."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rich.cells import cell_len
+
+from arner.cli import cli
+from arner.inputs.sources import text_document
+from arner.output import bidi, tables
+from arner.types import DocumentDone, Entity, Sentence, SentenceResult, Word
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def run(*args, input=None, env=None):
+    return CliRunner().invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
+
+
+def one_sentence_table(text: str, spans: list[tuple[int, int]], width: int = 80) -> tuple[str, list]:
+    """The table TableWriter prints for one sentence with entities at `spans`, and its rows."""
+    document = text_document(text, "doc.txt")
+    words = tuple(Word(text[s:e], s, e) for s, e in spans)
+    sentence = Sentence(1, 1, words, text[spans[0][0] : spans[-1][1]])
+    entities = [Entity(text[s:e], "LOC", s, e, 1, 1, 0.5, text[s:e]) for s, e in spans]
+    out = io.StringIO()
+    writer = tables.TableWriter(tables.DataConsole(file=out, width=width))
+    writer.sentence(SentenceResult(document, sentence, ["B-LOC"] * len(spans), entities))
+    rows = list(writer._rows)
+    writer.document(DocumentDone(document))
+    return out.getvalue(), rows
+
+
+@pytest.mark.parametrize("size", [10_000, 1_000_000])
+def test_what_reaches_rich_does_not_grow_with_the_text(size):
+    # A huge word as an entity between two huge words: each cell is cut to a line before Rich sees it.
+    word = "ب" * size
+    text = f"{word} {word} {word}"
+    printed, rows = one_sentence_table(text, [(0, size), (size + 1, 2 * size + 1), (2 * size + 2, 3 * size + 2)])
+    for row in rows:
+        assert len(row.text) <= bidi.CONTEXT_LIMIT + 1
+        assert all(len(part) <= bidi.CONTEXT_LIMIT + 2 for part in row.context)
+    lines = printed.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    assert [line.split()[0] for line in lines[4:7]] == ["1", "2", "3"]
+    assert lines[4].split()[2:6] == ["LOC", "1", f"0-{size}", "0.50"]  # numbers whole
+
+
+def test_the_cost_per_row_is_the_same_for_any_text(monkeypatch):
+    # Linearity without a clock: the characters Rich measures per row do not depend on the word's length.
+    from rich import cells
+
+    def measured(size: int) -> int:
+        seen = [0]
+        real = cells.cell_len
+
+        def counting(text, *args):
+            seen[0] += len(text)
+            return real(text, *args)
+
+        monkeypatch.setattr(cells, "cell_len", counting)
+        monkeypatch.setattr(tables, "cell_len", counting)
+        word = "ب" * size
+        one_sentence_table(f"{word} {word}", [(0, size), (size + 1, 2 * size + 1)])
+        monkeypatch.setattr(cells, "cell_len", real)
+        monkeypatch.setattr(tables, "cell_len", real)
+        return seen[0]
+
+    assert measured(100_000) == measured(1_000_000)
+
+
+def test_context_is_shortened_around_its_mention():
+    parts = ("زار رئيس الوزراء ", "بغداد", " والتقى الرئيس …")
+    assert bidi.fit_context(parts, 100) == "".join(parts)
+    assert bidi.fit_context(parts, 21) == "…لوزراء بغداد والتقى…"  # 8 cells either side of the mention
+    assert bidi.fit_context(("", "بغداد", " والتقى الرئيس العراقي"), 15) == "بغداد والتقى ا…"
+    assert bidi.fit_context(parts, 4) == "بغد…"
+    # Visual order comes after the cut: the mention stays in the middle of what is shown.
+    assert bidi.display(bidi.fit_context(parts, 21)) == "…ﻰﻘﺘﻟﺍﻭ ﺩﺍﺪﻐﺑ ﺀﺍﺭﺯﻮﻟ…"
+
+
+CONTROLS_TEXT = "زار \u202eبغداد\u202c و\u2067القاهرة\u2069 \u200fأمس"
+
+
+def test_bidi_controls_are_named_in_the_table_kept_in_data(bert_loc):
+    table = run("extract", "-m", str(bert_loc), "-f", "table", "-q", input=CONTROLS_TEXT, env={"COLUMNS": "120"}).stdout
+    assert not bidi.CONTROLS.search(table)
+    assert "⟦RLO⟧بغداد⟦PDF⟧" in table and "و⟦RLI⟧القاهرة⟦PDI⟧" in table and "⟦RLM⟧أمس" in table
+    assert "  3   و⟦RLI⟧القاهرة   LOC" in table  # inside an entity too
+    for fmt in ("jsonl", "tsv", "conll"):
+        data = run("extract", "-m", str(bert_loc), "-f", fmt, "-q", input=CONTROLS_TEXT).stdout
+        assert "و\u2067القاهرة" in data and "⟦" not in data
+    entities = json.loads(run("extract", "-m", str(bert_loc), "-f", "json", "-q", input=CONTROLS_TEXT).stdout)[0]["entities"]
+    assert [e["text"] for e in entities] == ["زار", "بغداد", "و\u2067القاهرة", "أمس"]
+
+
+def test_bidi_controls_are_named_on_stderr(capsys):
+    # `arner view` names sources from the saved JSON as they are: its notes go through the stderr console.
+    saved = [{"source": "gone\u202e.txt", "encoding": "utf-8", "entities": []}]
+    result = run("view", "-", input=json.dumps(saved))
+    assert result.stderr == "arner: gone⟦RLO⟧.txt: the source file is missing; the page lists its 0 entities without the text\n"
+    from arner.errors import ArnerError
+    from arner.streams import Failure, err_console
+
+    err_console().print("a\u2067b\u061c")
+    assert capsys.readouterr().err == "a⟦RLI⟧b⟦ALM⟧\n"
+    assert Failure(ArnerError("x\u202dy", "z\u200e")).message == "x⟦LRO⟧y (z⟦LRM⟧)"
+
+
+def tmux_screen(command: str, tmp_path: Path, width: int, done: str = "__done__") -> list[str]:
+    """The lines a terminal of `width` columns shows after `command` (a shell line) has run."""
+    socket = tmp_path / "tmux.sock"
+    tmux = ["tmux", "-S", str(socket)]
+    script = tmp_path / "command.sh"
+    script.write_text(f"unset COLUMNS LINES\n{command}\necho {done}\nsleep 60\n", encoding="utf-8")
+    subprocess.run([*tmux, "new-session", "-d", "-c", str(REPOSITORY), "-x", str(width), "-y", "50", f"bash {script}"],
+                   check=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            pane = subprocess.run([*tmux, "capture-pane", "-p", "-J"], capture_output=True, text=True, check=True).stdout
+            if done in pane:
+                break
+            time.sleep(0.3)
+        lines = [line.rstrip() for line in pane.splitlines()]
+        return lines[: lines.index(done)]
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
