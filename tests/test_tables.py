@@ -137,3 +137,86 @@ def tmux_screen(command: str, tmp_path: Path, width: int, done: str = "__done__"
         return lines[: lines.index(done)]
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
+
+
+LONG = "استقبل رئيس مجلس الوزراء العراقي مصطفى الكاظمي في مطار بغداد الدولي وفدا رفيعا من الأمم المتحدة برئاسة المبعوثة الخاصة"
+
+
+@pytest.fixture(scope="module")
+def two_files(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("news")
+    (folder / "a.txt").write_text(LONG + "\nبغداد", encoding="utf-8")
+    (folder / "b.txt").write_text("زار الكاظمي أربيل", encoding="utf-8")
+    return folder
+
+
+def arner_line(*args: object) -> str:
+    return " ".join([sys.executable, "-m", "arner", "extract", *map(str, args)])
+
+
+SCREEN_80 = [
+    "arner: using model {model} (BERT)",
+    "{folder}/a.txt",
+    "",
+    "  #   Entity               Type   Line   Offsets   Score   Context",
+    " ─────────────────────────────────────────────────────────────────────────────",
+    "  1   استقبل رئيس مجلس …   PERS      1     0-118    1.00   استقبل رئيس مجلس …",
+    "  2   بغداد                PERS      2   119-124    1.00   بغداد",
+    "",
+    "{folder}/b.txt",
+    "",
+    "  #   Entity              Type   Line   Offsets   Score   Context",
+    " ───────────────────────────────────────────────────────────────────────────",
+    "  1   زار الكاظمي أربيل   PERS      1      0-17    1.00   زار الكاظمي أربيل",
+    "",
+    "arner: 2 files read, 3 entities",
+]
+SCREEN_120 = SCREEN_80[:3] + [
+    "  #   Entity                                   Type   Line   Offsets   Score   Context",
+    " " + "─" * 117,
+    "  1   استقبل رئيس مجلس الوزراء العراقي مصطف…   PERS      1     0-118    1.00   استقبل رئيس مجلس الوزراء العراقي مصطف…",
+    "  2   بغداد                                    PERS      2   119-124    1.00   بغداد",
+] + SCREEN_80[7:]
+
+
+@needs_tmux
+@pytest.mark.parametrize("width, expected", [(80, SCREEN_80), (120, SCREEN_120)])
+def test_a_terminal_shows_whole_numbers_and_no_progress_residue(width, expected, two_files, bert_ipers, tmp_path):
+    # Several files at a terminal: the progress bar runs on stderr and is gone before each table.
+    screen = tmux_screen(arner_line("-m", bert_ipers, "--bidi", "off", two_files), tmp_path, width)
+    assert screen == [line.format(model=bert_ipers, folder=two_files) for line in expected]
+
+
+@needs_tmux
+def test_bidi_on_shortens_each_context_around_its_mention(two_files, bert_loc, tmp_path):
+    screen = tmux_screen(arner_line("-m", bert_loc, "--bidi", "on", "-q", two_files / "a.txt"), tmp_path, 80)
+    assert screen[:5] == [
+        f"{two_files}/a.txt",
+        "",
+        "   #   Entity     Type   Line   Offsets   Score   Context",
+        " " + "─" * 78,
+        "   1   ﻞﺒﻘﺘﺳﺍ     LOC       1       0-6    1.00   … ﺀﺍﺭﺯﻮﻟﺍ ﺲﻠﺠﻣ ﺲﻴﺋﺭ ﻞﺒﻘﺘﺳﺍ",
+    ]
+    assert screen[10:13] == [
+        "   7   ﻲﻤﻇﺎﻜﻟﺍ    LOC       1     39-46    1.00   …ﺏ ﺭﺎﻄﻣ ﻲﻓ ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻄﺼﻣ ﻲﻗ…",
+        "   8   ﻲﻓ         LOC       1     47-49    1.00   … ﺩﺍﺪﻐﺑ ﺭﺎﻄﻣ ﻲﻓ ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻃ…",
+        "   9   ﺭﺎﻄﻣ       LOC       1     50-54    1.00   …ﻭﺪﻟﺍ ﺩﺍﺪﻐﺑ ﺭﺎﻄﻣ ﻲﻓ ﻲﻤﻇﺎﻜﻟﺍ…",
+    ]
+    rows = [line for line in screen[4:] if line.strip()]
+    assert len(rows) == 20
+    for row in rows:  # every mention is inside its own context, and the line fits
+        mention, context = row.split()[1], row.split("1.00   ")[1]
+        assert mention in context and cell_len(row) <= 80
+
+
+@needs_tmux
+def test_stdin_is_called_stdin(bert_loc, tmp_path):
+    screen = tmux_screen("echo بغداد | " + arner_line("-m", bert_loc, "-q", "--bidi", "off"), tmp_path, 80)
+    assert screen == [
+        "<stdin>",
+        "",
+        "  #   Entity   Type   Line   Offsets   Score   Context",
+        " ──────────────────────────────────────────────────────",
+        "  1   بغداد    LOC       1       0-5    1.00   بغداد",
+        "",
+    ]
