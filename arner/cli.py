@@ -95,7 +95,8 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
     from . import runner
     from .output import make_writer
 
-    writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, bool(stdout and stdout.isatty())))
+    writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, bool(stdout and stdout.isatty())),
+                         inputs=paths)
     if output_dir:
         prepare_output_dir(output_dir, paths, pattern, writer.path)
 
@@ -165,7 +166,10 @@ def view(file):
     except OSError as error:
         raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None
     console = err_console()
-    saved.write_page(saved.parse(data, file), data_output(), lambda note: console.print(f"arner: {escape(note)}"))
+    from .output.html import title_for
+
+    saved.write_page(saved.parse(data, file), data_output(), lambda note: console.print(f"arner: {escape(note)}"),
+                     title_for([file]))
 
 
 @cli.command()

@@ -8,7 +8,7 @@ stream: nothing is buffered beyond the document being written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
+from typing import Sequence, TextIO
 
 from ..types import DocumentDone, Entity, SentenceResult
 
@@ -60,8 +60,11 @@ class PerDocumentWriter(Writer):
         raise NotImplementedError
 
 
-def make_writer(fmt: str, summary: bool, output_dir: Path | None, stdout: TextIO, bidi: bool = False) -> Writer:
-    """The writer for `--format`, `--summary`, `--output-dir` and `--bidi` (tables only)."""
+def make_writer(
+    fmt: str, summary: bool, output_dir: Path | None, stdout: TextIO, bidi: bool = False, inputs: Sequence[str] = ()
+) -> Writer:
+    """The writer for `--format`, `--summary`, `--output-dir` and `--bidi` (tables only); `inputs`
+    (the paths given) name the page."""
     from . import formats
 
     if fmt == "html":
@@ -69,7 +72,7 @@ def make_writer(fmt: str, summary: bool, output_dir: Path | None, stdout: TextIO
 
         if output_dir is not None:
             return html.HtmlDirectoryWriter(output_dir)
-        return html.HtmlWriter(stdout, formats.Summary() if summary else None)
+        return html.HtmlWriter(stdout, formats.Summary() if summary else None, html.title_for(list(inputs)))
     if output_dir is not None:
         return formats.DirectoryWriter(output_dir)
     if fmt == "table":

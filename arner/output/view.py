@@ -100,17 +100,22 @@ def _entities(count: int) -> str:
     return f"{count} entit{'y' if count == 1 else 'ies'}"
 
 
-def write_page(documents: list[dict], out: TextIO, warn: Callable[[str], None] = lambda note: None) -> None:
+def write_page(
+    documents: list[dict], out: TextIO, warn: Callable[[str], None] = lambda note: None, title: str = TITLE
+) -> None:
     """The same page as `extract -f html` (without `--summary`), one document at a time.
 
     `warn` hears, for each document whose text is not there or has changed,
     what the page shows instead.
     """
-    out.write(page_start(TITLE))
+    out.write(page_start(title))
     counts: Counter[str] = Counter()
-    for document in documents:
+    listed: list[tuple[str, dict[str, int]]] = []
+    for number, document in enumerate(documents, 1):
         entities = document["entities"]
-        counts.update(entity["type"] for entity in entities)
+        kinds = Counter(entity["type"] for entity in entities)
+        counts.update(kinds)
+        listed.append((document["source"], dict(kinds)))
         source = document["source"]
         text, why = source_text(source, document["encoding"])
         name = source_name(source)
@@ -123,7 +128,7 @@ def write_page(documents: list[dict], out: TextIO, warn: Callable[[str], None] =
                     f"{name}: changed since extraction: {stale} of {_entities(len(entities))} no longer match "
                     "its text; the page lists them under the text, unmarked"
                 )
-        for piece in document_parts(source, text, entities):
+        for piece in document_parts(source, text, entities, number):
             out.write(piece)
-    out.write(page_end(dict(counts), None))
+    out.write(page_end(dict(counts), None, listed))
     out.flush()
