@@ -121,6 +121,18 @@ FACTS_SCRIPT = """
     button.click();
     out.shownAgain = Array.from(document.querySelectorAll('.text mark[data-type="PERS"]')).map(function (m) { return m.classList.contains("off"); });
   }
+  out.width = {scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth};
+  var legend = document.querySelector(".legend");
+  out.legendBox = legend ? box(legend) : null;
+  out.textBoxes = Array.from(document.querySelectorAll(".doc")).map(box);
+  var first = document.querySelector(".text mark");
+  if (first) { first.focus(); out.detail = document.querySelector(".detail").textContent; }
+  var slider = document.querySelector(".legend input[type=range]");
+  if (slider) {
+    slider.value = "0.9";
+    slider.dispatchEvent(new Event("input"));
+    out.below = Array.from(document.querySelectorAll(".text mark.below")).map(function (m) { return m.textContent; });
+  }
   var facts = document.createElement("div");
   facts.id = "facts";
   facts.textContent = encodeURIComponent(JSON.stringify(out));
@@ -137,20 +149,21 @@ def _with_facts_script(html_page: str) -> str:
     return html_page.replace("</body>", f"<script>{FACTS_SCRIPT}</script>\n</body>", 1)
 
 
-def chromium(html_page: str, *args: str) -> str:
+def chromium(html_page: str, *args: str, width: int = 1000) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp, "page.html")
         path.write_text(html_page, encoding="utf-8")
+        flags = [flag if not flag.startswith("--window-size") else f"--window-size={width},900" for flag in FLAGS]
         result = subprocess.run(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={tmp}/profile", *args, path.as_uri()],
+            [CHROMIUM, *flags, f"--user-data-dir={tmp}/profile", *args, path.as_uri()],
             capture_output=True, text=True, timeout=120, check=False,
         )
         assert result.returncode == 0, result.stderr
         return result.stdout
 
 
-def layout(html_page: str) -> dict:
-    dom = chromium(_with_facts_script(html_page), "--dump-dom")
+def layout(html_page: str, width: int = 1000) -> dict:
+    dom = chromium(_with_facts_script(html_page), "--dump-dom", width=width)
     found = re.search(r'<div id="facts">([^<]*)</div>', dom)
     assert found, "the test script did not run (CSP?)"
     return json.loads(urllib.parse.unquote(found.group(1)))
@@ -246,6 +259,126 @@ def test_screenshot(tmp_path):
     chromium(render([("news/iraq.txt", DOC1, ENTITIES1)]), f"--screenshot={png}")
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 1000
+
+
+def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
+    """(width, height, rows of RGB bytes) of an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium writes)."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, idat, header = 8, b"", None
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        chunk = data[position + 8 : position + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat += chunk
+        position += 12 + length
+    width, height, depth, colour, _, _, interlace = header
+    assert depth == 8 and colour in (2, 6) and interlace == 0
+    channels = 3 if colour == 2 else 4
+    raw, stride, rows, previous = zlib.decompress(idat), width * channels, [], bytearray(width * channels)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - channels] if i >= channels else 0
+            b, c = previous[i], previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                p_ = a + b - c
+                pa, pb, pc = abs(p_ - a), abs(p_ - b), abs(p_ - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        previous = line
+        rows.append(bytes(v for i, v in enumerate(line) if i % channels < 3))
+    return width, height, rows
+
+
+def commonest_colour(rows: list[bytes], box: dict, inset: int = 3) -> tuple[int, int, int]:
+    """The most frequent colour inside a box (its fill, for a mark: letters are thin)."""
+    seen: dict[tuple[int, int, int], int] = {}
+    for y in range(int(box["top"]) + inset, int(box["bottom"]) - inset):
+        row = rows[y]
+        for x in range(int(box["left"]) + inset, int(box["right"]) - inset):
+            colour = tuple(row[3 * x : 3 * x + 3])
+            seen[colour] = seen.get(colour, 0) + 1
+    return max(seen, key=seen.get)
+
+
+FILLS = {"PERS": (0xFB, 0xE0, 0xB8), "LOC": (0xCF, 0xE6, 0xF8), "ORG": (0xC4, 0xEE, 0xE1), "MISC": (0xF4, 0xD2, 0xE6)}
+
+
+@needs_chromium
+def test_screenshot_shows_marks_in_their_colours_and_low_scores_outlined(tmp_path):
+    low = dict(ENTITIES1[3], score=0.3)
+    document = [("news/iraq.txt", DOC1, ENTITIES1[:3] + [low]), ("news/un.txt", DOC2, ENTITIES2)]
+    html_page = render(document)
+    found = layout(html_page)
+    png = tmp_path / "page.png"
+    chromium(html_page, f"--screenshot={png}")
+    width, height, rows = png_pixels(png.read_bytes())
+    assert (width, height) == (1000, 900)
+    assert len({row for row in rows}) > 100  # not blank
+    for doc in found["docs"]:
+        for mark in doc["marks"]:
+            if mark["box"]["bottom"] < height:
+                expected = (255, 255, 255) if mark["text"] == low["text"] else FILLS[mark["type"]]
+                assert commonest_colour(rows, mark["box"]) == expected, mark["text"]
+    assert found["below"] == [e["text"] for e in ENTITIES1[2:3] + [low] + ENTITIES2[4:]]  # the filter at 0.90
+
+
+def phone_layout(html_page: str, width: int = 412) -> dict:
+    """layout() in a `width`-pixel frame: headless Chromium's window is never narrower than 500 px."""
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "page.html").write_text(_with_facts_script(html_page), encoding="utf-8")
+        outer = Path(tmp, "phone.html")
+        outer.write_text(
+            f'<iframe src="page.html" width="{width}" height="800" style="border:0"></iframe>'
+            "<script>window.addEventListener('load', function () { var d = document.createElement('div');"
+            " d.id = 'facts'; d.textContent = document.querySelector('iframe').contentDocument"
+            ".getElementById('facts').textContent; document.body.appendChild(d); });</script>",
+            encoding="utf-8",
+        )
+        result = subprocess.run(
+            [CHROMIUM, *FLAGS, "--allow-file-access-from-files", f"--user-data-dir={tmp}/profile", "--dump-dom",
+             outer.as_uri()], capture_output=True, text=True, timeout=120, check=False,
+        )
+    found = re.search(r'<div id="facts">([^<]*)</div>', result.stdout)
+    assert found, result.stderr
+    return json.loads(urllib.parse.unquote(found.group(1)))
+
+
+@needs_chromium
+def test_a_phone_sees_the_page_without_scrolling_sideways_and_a_tap_shows_details():
+    long_name = "archive/" + "report_of_the_ministry_" * 6 + ".txt"  # no place to break
+    summary = [{"type": "LOC", "normalized": "x", "text": "بغداد" * 30, "count": 1, "documents": 1}]
+    found = phone_layout(render(
+        [("news/iraq.txt", DOC1, ENTITIES1), ("hostile<b>.txt", HOSTILE, ENTITIES_HOSTILE), (long_name, None, ENTITIES2)],
+        summary,
+    ))
+    assert found["width"]["scroll"] <= found["width"]["client"] <= 412
+    assert found["detail"] == "person (PERS), score 0.98, characters 20-33"
+    assert found["legend"] == ["PERS 2", "LOC 6", "ORG 5", "MISC 1"]
+
+
+@needs_chromium
+def test_printed_the_legend_is_at_the_top_once_and_covers_no_text(tmp_path):
+    html_page = render([("news/iraq.txt", DOC1, ENTITIES1), ("news/un.txt", DOC2, ENTITIES2)])
+    pdf = tmp_path / "page.pdf"
+    chromium(html_page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.read_bytes().count(b"/Type /Page\n") + pdf.read_bytes().count(b"/Type /Page\r") + pdf.read_bytes().count(b"/Type/Page") >= 1
+    # The print rules, applied on screen at a page's width: the legend sits above the first document, overlapping none.
+    as_printed = html_page.replace("@media print", "@media all")
+    found = layout(as_printed, width=794)
+    legend = found["legendBox"]
+    assert legend["bottom"] <= found["textBoxes"][0]["top"]
+    assert all(legend["bottom"] <= text["top"] or legend["top"] >= text["bottom"] for text in found["textBoxes"])
 
 
 # The page `arner extract -f html` writes, and `arner view`

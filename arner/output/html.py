@@ -59,6 +59,8 @@ body { margin: 0; padding: 16px 24px 32px; color: var(--ink); background: var(--
   display: flex; flex-direction: column;
   font: 19px/1.9 "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Geeza Pro", "Segoe UI",
   Tahoma, "DejaVu Sans", sans-serif; }
+body > * { min-width: 0; }
+h1, .doc h2, .toc, td { overflow-wrap: anywhere; }
 h1 { font-size: 22px; margin: 0 0 4px; order: -3; }
 .facts, .toc, .legend { font: 14px/1.5 "DejaVu Sans", sans-serif; }
 .facts { order: -3; color: var(--muted); margin: 0 0 8px; }
@@ -103,7 +105,7 @@ mark.off::after, mark.below::after { visibility: hidden; }
   border: 1px solid var(--rule); border-radius: 8px; padding: 6px 12px; font: 15px/1.4 "DejaVu Sans", sans-serif;
   box-shadow: 0 2px 8px #0003; }
 .detail:empty { display: none; }
-table { border-collapse: collapse; font-size: 16px; line-height: 1.5; }
+table { border-collapse: collapse; font-size: 16px; line-height: 1.5; max-width: 100%; }
 th, td { padding: 4px 12px; border-bottom: 1px solid var(--rule); text-align: start; }
 th { font: 600 13px/1.4 "DejaVu Sans", sans-serif; color: var(--muted); }
 .n { text-align: end; font-variant-numeric: tabular-nums; }
