@@ -589,6 +589,41 @@ def test_everything_user_written_is_escaped():
     assert "<script>" not in page.page_start("</title><script>x</script>").split("<style>")[0]
 
 
+def test_the_page_lists_its_documents_with_counts_and_says_what_it_holds(tmp_path, bert_loc):
+    (tmp_path / "a.txt").write_text("زار بغداد", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("وبيروت", encoding="utf-8")
+    stdout = run("extract", "-m", str(bert_loc), "-f", "html", "--summary", "-q", str(tmp_path / "a.txt"),
+                 str(tmp_path / "b.txt")).stdout
+    assert f"<title>arner: {tmp_path / 'a.txt'}, {tmp_path / 'b.txt'}</title>" in stdout
+    assert '<section class="doc" id="doc-1">' in stdout and '<section class="doc" id="doc-2">' in stdout
+    assert '<p class="facts" dir="ltr">2 documents, 3 entities</p>' in stdout
+    assert (f'<li><a href="#doc-1"><bdi>{tmp_path / "a.txt"}</bdi></a><span class="counts" dir="ltr">LOC 2</span></li>'
+            f'<li><a href="#doc-2"><bdi>{tmp_path / "b.txt"}</bdi></a><span class="counts" dir="ltr">LOC 1</span></li>') in stdout
+    # The summary: a Type column, and the surface form without its proclitic.
+    summary = stdout.split('<section class="summary">')[1]
+    assert "<th>Entity</th><th>Type</th>" in summary and ">بيروت</mark></td><td>LOC</td>" in summary
+
+
+def test_a_long_line_goes_out_in_pieces_of_bounded_size():
+    # A 2 MB line with one mark in its middle: the writer never holds more than a piece of escaped text.
+    text = "بغداد & " * 250_000
+    middle = entity(text[1_000_000:1_000_005], "بغداد", "LOC")
+    mark = dict(middle, start=1_000_000, end=1_000_005)
+    pieces = list(page.document_parts("big.txt", text, [mark]))
+    assert max(len(piece) for piece in pieces) <= 5 * page.PIECE  # "&" -> "&amp;"
+    assert "".join(pieces) == page.document_section("big.txt", text, [mark])
+    assert "".join(pieces).count("<mark") == 1
+
+
+def test_english_notes_read_left_to_right():
+    doc = "زار الكاظمي بغداد."
+    stale = dict(entity(doc, "بغداد", "LOC"), text="البصرة")
+    for section in (page.document_section("a", doc, [stale]), page.document_section("a", None, []),
+                    page.document_section("a", doc, [])):
+        assert all('class="none" dir="ltr"' in tag for tag in re.findall(r'<[a-z]+ class="none"[^>]*>', section))
+    assert '<span class="label" dir="ltr">1 entity</span>' in page.page_end({"LOC": 1}, None)
+
+
 def test_page_streams_in_three_parts():
     start = page.page_start("t")
     assert start.startswith("<!DOCTYPE html>") and '<html lang="ar" dir="rtl">' in start and "</body>" not in start
