@@ -66,8 +66,8 @@ h1 { font-size: 22px; margin: 0 0 4px; order: -3; }
 .facts { order: -3; color: var(--muted); margin: 0 0 8px; }
 .toc { order: -2; margin: 0 0 12px; }
 .toc ol { margin: 0; padding-inline-start: 24px; }
-.toc a { color: inherit; }
-.toc .counts { color: var(--muted); margin-inline-start: 8px; }
+.toc a { color: inherit; margin-inline-end: 12px; }
+.toc .counts { color: var(--muted); }
 .legend { order: -1; position: sticky; top: 0; z-index: 1; background: var(--card); border: 1px solid var(--rule);
   border-radius: 8px; padding: 4px 8px; margin: 0 0 16px; display: flex; flex-wrap: wrap;
   gap: 4px 8px; align-items: center; }
