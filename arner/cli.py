@@ -105,6 +105,7 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
                             output_dir=output_dir, skip_existing=skip_existing, address=ray_address, workers=workers)
     else:
         extractor = load_extractor(options, types)
+        writer.model(extractor.info.describe())
         report = runner.run(
             extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
             existing=writer.path if skip_existing else None, quiet=options["quiet"], console=err_console(),
@@ -139,6 +140,7 @@ def run_on_ray(paths, writer, options: dict, types, **run_options):
     args = extractor_args(options, types)
     info = models.resolve(args["model"])
     announce(info, options["quiet"])
+    writer.model(info.describe())
     return ray_engine.run({**args, "model": info.name}, paths, writer, quiet=options["quiet"], console=err_console(),
                           **run_options)
 

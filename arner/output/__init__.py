@@ -28,6 +28,10 @@ class Writer:
 
     needs_text = False
 
+    def model(self, description: str) -> None:
+        """The model that labels this run (`ModelInfo.describe()`), for writers that show it."""
+        return None
+
     def sentence(self, result: SentenceResult) -> None:
         return None
 

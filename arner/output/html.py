@@ -301,7 +301,8 @@ def _kinds(counts: dict[str, int]) -> list[str]:
 
 
 def page_end(
-    counts: dict[str, int], summary: list[dict] | None, documents: list[tuple[str, dict[str, int]]] | None = None
+    counts: dict[str, int], summary: list[dict] | None, documents: list[tuple[str, dict[str, int]]] | None = None,
+    model: str | None = None,
 ) -> str:
     """The run's facts, the list of documents, the legend (per-type counts, click a type to hide or
     show it; a score filter), the summary, the end.
@@ -326,7 +327,7 @@ def page_end(
     if documents is not None:
         facts = (
             f'<p class="facts" dir="ltr">{len(documents)} document{"" if len(documents) == 1 else "s"}, '
-            f"{_entities(total)}</p>\n"
+            f"{_entities(total)}{f', model {escape_text(model)}' if model else ''}</p>\n"
         )
     if documents is not None and len(documents) > 1:
         items = "".join(
@@ -363,7 +364,11 @@ class HtmlWriter(PerDocumentWriter):
         self.summary = summary
         self.counts: Counter[str] = Counter()
         self.documents: list[tuple[str, dict[str, int]]] = []
+        self.model_description: str | None = None
         out.write(page_start(title))
+
+    def model(self, description: str) -> None:
+        self.model_description = description
 
     def sentence(self, result: SentenceResult) -> None:
         super().sentence(result)
@@ -381,7 +386,7 @@ class HtmlWriter(PerDocumentWriter):
 
     def close(self) -> None:
         rows = [asdict(row) for row in self.summary.rows()] if self.summary is not None else None
-        self.out.write(page_end(dict(self.counts), rows, self.documents))
+        self.out.write(page_end(dict(self.counts), rows, self.documents, self.model_description))
         self.out.flush()
 
 
