@@ -17,6 +17,7 @@ that cannot do it themselves. Bidi controls in the text are shown by name
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -25,6 +26,7 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions
 from rich.markup import escape
 from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -75,15 +77,20 @@ class Grid:
         self.columns, self.widths, self.rows, self.header = columns, widths, rows, header
 
     def _line(self, cells: list[Cell]) -> Iterator[Segment]:
-        yield Segment(" ")
+        # Unstyled pieces are joined: a few segments per line, not three per cell.
+        plain = " "
         for index, ((text, style), column, width) in enumerate(zip(cells, self.columns, self.widths)):
             pad = " " * max(0, width - cell_len(text))
-            if index:
-                yield Segment(" ")
-            yield Segment(" " + (pad if column.right else ""))
-            yield Segment(text, console_style(style or column.style))
-            yield Segment(("" if column.right else pad) + " ")
-        yield Segment(" ")
+            plain += (" " if index else "") + " " + (pad if column.right else "")
+            style = style or column.style
+            if style:
+                yield Segment(plain)
+                yield Segment(text, _style(style))
+                plain = ""
+            else:
+                plain += text
+            plain += ("" if column.right else pad) + " "
+        yield Segment(plain + " ")
         yield Segment.line()
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
@@ -97,10 +104,9 @@ class Grid:
             yield from self._line(row)
 
 
-def console_style(name: str):
-    from rich.style import Style
-
-    return Style.parse(name) if name else None
+@functools.lru_cache(maxsize=None)
+def _style(name: str) -> Style:
+    return Style.parse(name)
 
 
 def _widths(columns: list[Column], rows: list[list[str]], flexible: dict[int, int], total: int) -> list[int]:
