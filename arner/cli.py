@@ -95,7 +95,8 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
     from . import runner
     from .output import make_writer
 
-    writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, bool(stdout and stdout.isatty())))
+    writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, bool(stdout and stdout.isatty())),
+                         inputs=paths)
     if output_dir:
         prepare_output_dir(output_dir, paths, pattern, writer.path)
 
@@ -104,6 +105,7 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
                             output_dir=output_dir, skip_existing=skip_existing, address=ray_address, workers=workers)
     else:
         extractor = load_extractor(options, types)
+        writer.model(extractor.info.describe())
         report = runner.run(
             extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
             existing=writer.path if skip_existing else None, quiet=options["quiet"], console=err_console(),
@@ -138,6 +140,7 @@ def run_on_ray(paths, writer, options: dict, types, **run_options):
     args = extractor_args(options, types)
     info = models.resolve(args["model"])
     announce(info, options["quiet"])
+    writer.model(info.describe())
     return ray_engine.run({**args, "model": info.name}, paths, writer, quiet=options["quiet"], console=err_console(),
                           **run_options)
 
@@ -149,7 +152,9 @@ def view(file):
     """Turn saved `arner extract -f json` output (FILE, or - for stdin) into the HTML page.
 
     Each document's text is read from its source file when that is readable
-    (relative to the current folder), else the page lists its entities alone.
+    (relative to the current folder), else the page lists its entities alone
+    and stderr says why; so it does for a source changed since extraction.
+    Anything but `extract -f json` output is refused (exit 2).
 
     \b
     Example:
@@ -162,7 +167,11 @@ def view(file):
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as error:
         raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None
-    saved.write_page(saved.parse(data, file), sys.stdout)
+    console = err_console()
+    from .output.html import title_for
+
+    saved.write_page(saved.parse(data, file), data_output(), lambda note: console.print(f"arner: {escape(note)}"),
+                     title_for([file]))
 
 
 @cli.command()

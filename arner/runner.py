@@ -160,9 +160,16 @@ def drive(
             elif isinstance(event, DocumentDone):
                 error = event.error
                 try:
+                    # The bar is taken down while a document is written: at a terminal stdout and stderr
+                    # share the screen, and a table printed under a live bar keeps its last frame.
+                    if progress:
+                        progress.stop()
                     writer.document(event)
                 except OutputError as failure:
                     error = error or failure
+                finally:
+                    if progress:
+                        progress.start()
                 if error is not None:
                     skip(Skipped(event.document.source, error.message))
                 else:

@@ -16,18 +16,30 @@ import click
 from rich.console import Console
 
 from .errors import EXIT_INTERRUPTED, ArnerError
+from .output.bidi import visible
+
+
+class _Stderr:
+    """stderr for people: each bidi control in a line (from a file name, a text) is shown by its
+    name, so none can reorder the rest of the line. Looked up on each write so CliRunner's
+    captured stderr is used."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(visible(text))
+
+    def __getattr__(self, name: str):
+        return getattr(sys.stderr, name)
 
 
 def err_console() -> Console:
-    # Looked up on each call so CliRunner's captured stderr is used.
-    return Console(stderr=True, soft_wrap=True, highlight=False)
+    return Console(file=_Stderr(), soft_wrap=True, highlight=False)  # type: ignore[arg-type]
 
 
 class Failure(click.ClickException):
     """An ArnerError as Click shows it: one line, a hint, its exit code."""
 
     def __init__(self, error: ArnerError) -> None:
-        super().__init__(f"{error.message} ({error.hint})" if error.hint else error.message)
+        super().__init__(visible(f"{error.message} ({error.hint})" if error.hint else error.message))
         self.exit_code = error.exit_code
 
 
@@ -58,7 +70,7 @@ def translate_errors(command: Callable) -> Callable:
             sys.exit(128 + signal.SIGPIPE)
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
-            raise click.ClickException(f"{where}{error.strerror or error}") from None
+            raise click.ClickException(visible(f"{where}{error.strerror or error}")) from None
 
     return wrapper
 

@@ -103,7 +103,7 @@ def test_table_escapes_markup(bert_loc):
     result = run("extract", "-m", str(bert_loc), "-f", "table", input="زار [بغداد]", env={"COLUMNS": "60"})
     # Rich pads every row to the table width; compare the visible text.
     assert [line.rstrip() for line in result.stdout.splitlines()] == [
-        "-",
+        "<stdin>",
         "",
         "  #   Entity   Type   Line   Offsets   Score   Context",
         " ──────────────────────────────────────────────────────────",

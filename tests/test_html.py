@@ -121,6 +121,18 @@ FACTS_SCRIPT = """
     button.click();
     out.shownAgain = Array.from(document.querySelectorAll('.text mark[data-type="PERS"]')).map(function (m) { return m.classList.contains("off"); });
   }
+  out.width = {scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth};
+  var legend = document.querySelector(".legend");
+  out.legendBox = legend ? box(legend) : null;
+  out.textBoxes = Array.from(document.querySelectorAll(".doc")).map(box);
+  var first = document.querySelector(".text mark");
+  if (first) { first.focus(); out.detail = document.querySelector(".detail").textContent; }
+  var slider = document.querySelector(".legend input[type=range]");
+  if (slider) {
+    slider.value = "0.9";
+    slider.dispatchEvent(new Event("input"));
+    out.below = Array.from(document.querySelectorAll(".text mark.below")).map(function (m) { return m.textContent; });
+  }
   var facts = document.createElement("div");
   facts.id = "facts";
   facts.textContent = encodeURIComponent(JSON.stringify(out));
@@ -137,20 +149,21 @@ def _with_facts_script(html_page: str) -> str:
     return html_page.replace("</body>", f"<script>{FACTS_SCRIPT}</script>\n</body>", 1)
 
 
-def chromium(html_page: str, *args: str) -> str:
+def chromium(html_page: str, *args: str, width: int = 1000) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp, "page.html")
         path.write_text(html_page, encoding="utf-8")
+        flags = [flag if not flag.startswith("--window-size") else f"--window-size={width},900" for flag in FLAGS]
         result = subprocess.run(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={tmp}/profile", *args, path.as_uri()],
+            [CHROMIUM, *flags, f"--user-data-dir={tmp}/profile", *args, path.as_uri()],
             capture_output=True, text=True, timeout=120, check=False,
         )
         assert result.returncode == 0, result.stderr
         return result.stdout
 
 
-def layout(html_page: str) -> dict:
-    dom = chromium(_with_facts_script(html_page), "--dump-dom")
+def layout(html_page: str, width: int = 1000) -> dict:
+    dom = chromium(_with_facts_script(html_page), "--dump-dom", width=width)
     found = re.search(r'<div id="facts">([^<]*)</div>', dom)
     assert found, "the test script did not run (CSP?)"
     return json.loads(urllib.parse.unquote(found.group(1)))
@@ -248,6 +261,126 @@ def test_screenshot(tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 1000
 
 
+def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
+    """(width, height, rows of RGB bytes) of an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium writes)."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, idat, header = 8, b"", None
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        chunk = data[position + 8 : position + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat += chunk
+        position += 12 + length
+    width, height, depth, colour, _, _, interlace = header
+    assert depth == 8 and colour in (2, 6) and interlace == 0
+    channels = 3 if colour == 2 else 4
+    raw, stride, rows, previous = zlib.decompress(idat), width * channels, [], bytearray(width * channels)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - channels] if i >= channels else 0
+            b, c = previous[i], previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                p_ = a + b - c
+                pa, pb, pc = abs(p_ - a), abs(p_ - b), abs(p_ - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        previous = line
+        rows.append(bytes(v for i, v in enumerate(line) if i % channels < 3))
+    return width, height, rows
+
+
+def commonest_colour(rows: list[bytes], box: dict, inset: int = 3) -> tuple[int, int, int]:
+    """The most frequent colour inside a box (its fill, for a mark: letters are thin)."""
+    seen: dict[tuple[int, int, int], int] = {}
+    for y in range(int(box["top"]) + inset, int(box["bottom"]) - inset):
+        row = rows[y]
+        for x in range(int(box["left"]) + inset, int(box["right"]) - inset):
+            colour = tuple(row[3 * x : 3 * x + 3])
+            seen[colour] = seen.get(colour, 0) + 1
+    return max(seen, key=seen.get)
+
+
+FILLS = {"PERS": (0xFB, 0xE0, 0xB8), "LOC": (0xCF, 0xE6, 0xF8), "ORG": (0xC4, 0xEE, 0xE1), "MISC": (0xF4, 0xD2, 0xE6)}
+
+
+@needs_chromium
+def test_screenshot_shows_marks_in_their_colours_and_low_scores_outlined(tmp_path):
+    low = dict(ENTITIES1[3], score=0.3)
+    document = [("news/iraq.txt", DOC1, ENTITIES1[:3] + [low]), ("news/un.txt", DOC2, ENTITIES2)]
+    html_page = render(document)
+    found = layout(html_page)
+    png = tmp_path / "page.png"
+    chromium(html_page, f"--screenshot={png}")
+    width, height, rows = png_pixels(png.read_bytes())
+    assert (width, height) == (1000, 900)
+    assert len({row for row in rows}) > 100  # not blank
+    for doc in found["docs"]:
+        for mark in doc["marks"]:
+            if mark["box"]["bottom"] < height:
+                expected = (255, 255, 255) if mark["text"] == low["text"] else FILLS[mark["type"]]
+                assert commonest_colour(rows, mark["box"]) == expected, mark["text"]
+    assert found["below"] == [e["text"] for e in ENTITIES1[2:3] + [low] + ENTITIES2[4:]]  # the filter at 0.90
+
+
+def phone_layout(html_page: str, width: int = 412) -> dict:
+    """layout() in a `width`-pixel frame: headless Chromium's window is never narrower than 500 px."""
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "page.html").write_text(_with_facts_script(html_page), encoding="utf-8")
+        outer = Path(tmp, "phone.html")
+        outer.write_text(
+            f'<iframe src="page.html" width="{width}" height="800" style="border:0"></iframe>'
+            "<script>window.addEventListener('load', function () { var d = document.createElement('div');"
+            " d.id = 'facts'; d.textContent = document.querySelector('iframe').contentDocument"
+            ".getElementById('facts').textContent; document.body.appendChild(d); });</script>",
+            encoding="utf-8",
+        )
+        result = subprocess.run(
+            [CHROMIUM, *FLAGS, "--allow-file-access-from-files", f"--user-data-dir={tmp}/profile", "--dump-dom",
+             outer.as_uri()], capture_output=True, text=True, timeout=120, check=False,
+        )
+    found = re.search(r'<div id="facts">([^<]*)</div>', result.stdout)
+    assert found, result.stderr
+    return json.loads(urllib.parse.unquote(found.group(1)))
+
+
+@needs_chromium
+def test_a_phone_sees_the_page_without_scrolling_sideways_and_a_tap_shows_details():
+    long_name = "archive/" + "report_of_the_ministry_" * 6 + ".txt"  # no place to break
+    summary = [{"type": "LOC", "normalized": "x", "text": "بغداد" * 30, "count": 1, "documents": 1}]
+    found = phone_layout(render(
+        [("news/iraq.txt", DOC1, ENTITIES1), ("hostile<b>.txt", HOSTILE, ENTITIES_HOSTILE), (long_name, None, ENTITIES2)],
+        summary,
+    ))
+    assert found["width"]["scroll"] <= found["width"]["client"] <= 412
+    assert found["detail"] == "person (PERS), score 0.98, characters 20-33"
+    assert found["legend"] == ["PERS 2", "LOC 6", "ORG 5", "MISC 1"]
+
+
+@needs_chromium
+def test_printed_the_legend_is_at_the_top_once_and_covers_no_text(tmp_path):
+    html_page = render([("news/iraq.txt", DOC1, ENTITIES1), ("news/un.txt", DOC2, ENTITIES2)])
+    pdf = tmp_path / "page.pdf"
+    chromium(html_page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.read_bytes().count(b"/Type /Page\n") + pdf.read_bytes().count(b"/Type /Page\r") + pdf.read_bytes().count(b"/Type/Page") >= 1
+    # The print rules, applied on screen at a page's width: the legend sits above the first document, overlapping none.
+    as_printed = html_page.replace("@media print", "@media all")
+    found = layout(as_printed, width=794)
+    legend = found["legendBox"]
+    assert legend["bottom"] <= found["textBoxes"][0]["top"]
+    assert all(legend["bottom"] <= text["top"] or legend["top"] >= text["bottom"] for text in found["textBoxes"])
+
+
 # The page `arner extract -f html` writes, and `arner view`
 
 
@@ -290,17 +423,46 @@ def test_view_makes_the_same_page_from_saved_json(sample_run, tmp_path):
     saved.write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
     result = run("view", str(saved))
     assert result.exit_code == 0 and result.stderr == ""
-    assert result.stdout == html_page
-    assert run("view", "-", input=saved.read_text(encoding="utf-8")).stdout == html_page
+    # The same page but for its title, which names what was read.
+    assert f"<title>arner: {SAMPLE_DATA}</title>" in html_page and f"<title>arner: {saved}</title>" in result.stdout
+    # ... and the model, which saved JSON does not record.
+    html_page = html_page.replace(", model builtin (CRF, ANERcorp test F1 ", "", 1)
+    html_page = re.sub(r"(entities)0\.\d{3}\)</p>", r"\1</p>", html_page, count=1)
+    assert result.stdout.replace(str(saved), str(SAMPLE_DATA)) == html_page
+    from_stdin = run("view", "-", input=saved.read_text(encoding="utf-8")).stdout
+    assert from_stdin.replace("arner: &lt;stdin&gt;<", f"arner: {SAMPLE_DATA}<") == html_page
 
 
 def test_view_lists_the_entities_when_the_source_is_gone(sample_run):
     _, documents = sample_run
     moved = [dict(document, source="gone/" + Path(document["source"]).name) for document in documents]
-    stdout = run("view", "-", input=json.dumps(moved)).stdout
+    result = run("view", "-", input=json.dumps(moved))
+    stdout = result.stdout
     assert '<div class="text">' not in stdout
     assert stdout.count("The source text is not available; its entities:") == len(documents)
     assert stdout.count("<mark") == sum(len(d["entities"]) for d in documents)
+    assert result.exit_code == 0 and result.stderr.splitlines() == [
+        f"arner: {d['source']}: the source file is missing; the page lists its {len(d['entities'])} entities without the text"
+        for d in moved
+    ]
+
+
+def test_view_says_which_sources_changed_or_came_from_stdin(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text(DOC1, encoding="utf-8")
+    saved = [
+        {"source": str(source), "encoding": "utf-8", "entities": ENTITIES1},
+        {"source": "-", "encoding": "utf-8", "entities": ENTITIES1[:1]},
+    ]
+    source.write_text(DOC1.replace("بغداد", "البصرة"), encoding="utf-8")  # one entity moved, one gone
+    result = run("view", "-", input=json.dumps(saved))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"arner: {source}: changed since extraction: 3 of 4 entities no longer match its text; the page lists them under "
+        "the text, unmarked",
+        "arner: <stdin>: it was read from stdin; the page lists its 1 entity without the text",
+    ]
+    assert "3 entities not matching this text" in result.stdout and "<bdi>&lt;stdin&gt;</bdi>" in result.stdout
 
 
 def test_view_reads_the_recorded_encoding(tmp_path, bert_ipers):
@@ -314,8 +476,18 @@ def test_view_reads_the_recorded_encoding(tmp_path, bert_ipers):
 
 @pytest.mark.parametrize("content, code, message", [
     ("not json", 2, "Error: -: not JSON (Expecting value: line 1 column 1 (char 0)) (expected the output of `arner extract -f json`"),
-    ('[{"type": "PERS", "normalized": "x", "count": 1}]', 2, "Error: -: not arner's JSON output (expected"),
-    ('{"source": "a.txt", "encoding": "utf-8", "entities": []}', 2, "Error: -: not arner's JSON output"),
+    ('[{"type": "PERS", "normalized": "x", "count": 1}]', 2, "Error: -: not arner's JSON output (document 1: no source) (expected"),
+    ('{"source": "a.txt", "encoding": "utf-8", "entities": []}', 2, "Error: -: not arner's JSON output (not an array)"),
+    (json.dumps([{"source": "a.txt", "encoding": "utf-8", "entities": [dict(ENTITIES1[0], type="PERSON")]}]), 2,
+     "Error: -: not arner's JSON output (document 1: entity 1: type \"PERSON\" is not one of PERS, LOC, ORG, MISC)"),
+    (json.dumps([{"source": "a", "encoding": "utf-8", "entities": []}, {"source": "b", "encoding": "utf-8", "entities": [
+        dict(ENTITIES1[0], end=ENTITIES1[0]["end"] + 1)]}]), 2,
+     "Error: -: not arner's JSON output (document 2: entity 1: start and end are not the offsets of its text)"),
+    (json.dumps([{"source": "a", "encoding": "utf-8", "entities": [dict(ENTITIES1[0], score=3)]}]), 2,
+     "Error: -: not arner's JSON output (document 1: entity 1: score is not a probability)"),
+    (json.dumps([{"source": "a", "encoding": "utf-8", "entities": [dict(ENTITIES1[0], line=None)]}]), 2,
+     "Error: -: not arner's JSON output (document 1: entity 1: no line)"),
+    ("[[]]", 2, "Error: -: not arner's JSON output (document 1: not an object)"),
     (None, 1, "Error: cannot read missing.json: No such file or directory"),
 ])
 def test_view_errors_are_one_line(content, code, message):
@@ -358,8 +530,8 @@ def test_each_document_is_written_when_it_ends():
             writer.document(event)
             written.append(out.getvalue())
     writer.close()
-    assert written[0].count('<section class="doc">') == 1 and "<bdi>one</bdi>" in written[0]
-    assert "</html>" not in written[1] and written[1].count('<section class="doc">') == 2
+    assert written[0].count('<section class="doc"') == 1 and "<bdi>one</bdi>" in written[0]
+    assert "</html>" not in written[1] and written[1].count('<section class="doc"') == 2
     assert out.getvalue().endswith("</html>\n")
 
 
@@ -368,7 +540,7 @@ def test_a_document_that_fails_part_way_is_left_out(tmp_path, bert_ipers):
     (tmp_path / "b.txt").write_text("بغداد", encoding="utf-8")
     result = run("extract", "-m", str(bert_ipers), "-f", "html", str(tmp_path))
     assert result.exit_code == 4
-    assert result.stdout.count('<section class="doc">') == 1 and ">بغداد</mark></div>" in result.stdout
+    assert result.stdout.count('<section class="doc"') == 1 and ">بغداد</mark></div>" in result.stdout
     assert str(tmp_path / "a.txt") not in result.stdout and result.stdout.endswith("</html>\n")
 
 
@@ -391,7 +563,7 @@ def test_output_dir_writes_a_page_per_input(tmp_path, bert_ipers):
     assert result.exit_code == 0 and result.stdout == ""
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["a.txt.html", "sub/b.txt.html"]
     b_page = (out / "sub" / "b.txt.html").read_text(encoding="utf-8")
-    assert f"<title>{inputs / 'sub' / 'b.txt'}</title>" in b_page and ">بغداد</mark></div>" in b_page
+    assert f"<title>arner: {inputs / 'sub' / 'b.txt'}</title>" in b_page and ">بغداد</mark></div>" in b_page
     (out / "a.txt.html").unlink()
     result = run("extract", "-m", str(bert_ipers), "-f", "html", "-o", str(out), "--skip-existing", str(inputs))
     assert result.stderr.splitlines()[-1] == "arner: 1 file read, 1 already done, 1 entity"
@@ -418,6 +590,41 @@ def test_everything_user_written_is_escaped():
     assert "<script>x" not in section and "<b>&" not in section
     assert 'data-type="&quot;x"' in section and ">&lt;b&gt;</mark>&amp;&lt;/b&gt;</div>" in section
     assert "<script>" not in page.page_start("</title><script>x</script>").split("<style>")[0]
+
+
+def test_the_page_lists_its_documents_with_counts_and_says_what_it_holds(tmp_path, bert_loc):
+    (tmp_path / "a.txt").write_text("زار بغداد", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("وبيروت", encoding="utf-8")
+    stdout = run("extract", "-m", str(bert_loc), "-f", "html", "--summary", "-q", str(tmp_path / "a.txt"),
+                 str(tmp_path / "b.txt")).stdout
+    assert f"<title>arner: {tmp_path / 'a.txt'}, {tmp_path / 'b.txt'}</title>" in stdout
+    assert '<section class="doc" id="doc-1">' in stdout and '<section class="doc" id="doc-2">' in stdout
+    assert f'<p class="facts" dir="ltr">2 documents, 3 entities, model {bert_loc} (BERT)</p>' in stdout
+    assert (f'<li><a href="#doc-1"><bdi>{tmp_path / "a.txt"}</bdi></a><span class="counts" dir="ltr">LOC 2</span></li>'
+            f'<li><a href="#doc-2"><bdi>{tmp_path / "b.txt"}</bdi></a><span class="counts" dir="ltr">LOC 1</span></li>') in stdout
+    # The summary: a Type column, and the surface form without its proclitic.
+    summary = stdout.split('<section class="summary">')[1]
+    assert "<th>Entity</th><th>Type</th>" in summary and ">بيروت</mark></td><td>LOC</td>" in summary
+
+
+def test_a_long_line_goes_out_in_pieces_of_bounded_size():
+    # A 2 MB line with one mark in its middle: the writer never holds more than a piece of escaped text.
+    text = "بغداد & " * 250_000
+    middle = entity(text[1_000_000:1_000_005], "بغداد", "LOC")
+    mark = dict(middle, start=1_000_000, end=1_000_005)
+    pieces = list(page.document_parts("big.txt", text, [mark]))
+    assert max(len(piece) for piece in pieces) <= 5 * page.PIECE  # "&" -> "&amp;"
+    assert "".join(pieces) == page.document_section("big.txt", text, [mark])
+    assert "".join(pieces).count("<mark") == 1
+
+
+def test_english_notes_read_left_to_right():
+    doc = "زار الكاظمي بغداد."
+    stale = dict(entity(doc, "بغداد", "LOC"), text="البصرة")
+    for section in (page.document_section("a", doc, [stale]), page.document_section("a", None, []),
+                    page.document_section("a", doc, [])):
+        assert all('class="none" dir="ltr"' in tag for tag in re.findall(r'<[a-z]+ class="none"[^>]*>', section))
+    assert '<span class="label" dir="ltr">1 entity</span>' in page.page_end({"LOC": 1}, None)
 
 
 def test_page_streams_in_three_parts():
@@ -471,7 +678,7 @@ def test_context():
 
 TABLE_TEXT = "زار الكاظمي بغداد (العراق)."
 TABLE_HEAD = [
-    "-",
+    "<stdin>",
     "",
     "  #   Entity    Type   Line   Offsets   Score   Context",
     " ───────────────────────────────────────────────────────────────────────────",

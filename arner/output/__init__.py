@@ -8,11 +8,16 @@ stream: nothing is buffered beyond the document being written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
+from typing import Sequence, TextIO
 
 from ..types import DocumentDone, Entity, SentenceResult
 
 FORMATS = ("table", "json", "jsonl", "tsv", "conll", "html")
+
+
+def source_name(source: str) -> str:
+    """How a document is named for people (tables, the page, notes): stdin is `<stdin>`."""
+    return "<stdin>" if source == "-" else source
 
 
 class Writer:
@@ -22,6 +27,10 @@ class Writer:
     """
 
     needs_text = False
+
+    def model(self, description: str) -> None:
+        """The model that labels this run (`ModelInfo.describe()`), for writers that show it."""
+        return None
 
     def sentence(self, result: SentenceResult) -> None:
         return None
@@ -55,8 +64,11 @@ class PerDocumentWriter(Writer):
         raise NotImplementedError
 
 
-def make_writer(fmt: str, summary: bool, output_dir: Path | None, stdout: TextIO, bidi: bool = False) -> Writer:
-    """The writer for `--format`, `--summary`, `--output-dir` and `--bidi` (tables only)."""
+def make_writer(
+    fmt: str, summary: bool, output_dir: Path | None, stdout: TextIO, bidi: bool = False, inputs: Sequence[str] = ()
+) -> Writer:
+    """The writer for `--format`, `--summary`, `--output-dir` and `--bidi` (tables only); `inputs`
+    (the paths given) name the page."""
     from . import formats
 
     if fmt == "html":
@@ -64,7 +76,7 @@ def make_writer(fmt: str, summary: bool, output_dir: Path | None, stdout: TextIO
 
         if output_dir is not None:
             return html.HtmlDirectoryWriter(output_dir)
-        return html.HtmlWriter(stdout, formats.Summary() if summary else None)
+        return html.HtmlWriter(stdout, formats.Summary() if summary else None, html.title_for(list(inputs)))
     if output_dir is not None:
         return formats.DirectoryWriter(output_dir)
     if fmt == "table":

@@ -81,11 +81,40 @@ def display(text: str) -> str:
 
 _WORD = re.compile(r"\S+")
 
+# Bidi controls in the text, by their Unicode abbreviations. In a terminal each is shown as its name
+# (`visible`), so none can reorder what follows it; the HTML page shows the same names.
+CONTROL_NAMES = {
+    "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
+    "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
+    "\u200e": "LRM", "\u200f": "RLM", "\u061c": "ALM",
+}
+CONTROLS = re.compile(f"[{''.join(CONTROL_NAMES)}]")
+
+
+def visible(text: str) -> str:
+    """`text` with each bidi control replaced by its name, e.g. `⟦RLO⟧`: for terminals."""
+    return CONTROLS.sub(lambda found: f"⟦{CONTROL_NAMES[found.group()]}⟧", text)
+
+
+# The most of a context's each side (and of a mention) a table looks at: wider than any terminal
+# line, and a bound on the work per row whatever the length of a word or a sentence.
+CONTEXT_LIMIT = 240
+
 
 def context_parts(document: str, start: int, end: int, words: int = 3) -> tuple[str, str, str]:
-    """(words before, the mention, words after), on one line, with `…` where cut."""
-    before = _WORD.findall(document[:start])
-    after = _WORD.findall(document[end:])
+    """(words before, the mention, words after), on one line, with `…` where cut.
+
+    Each part looks at no more than CONTEXT_LIMIT characters of `document`, and
+    a longer mention is cut at its end.
+    """
+    window = document[max(0, start - CONTEXT_LIMIT) : start]
+    before = _WORD.findall(window)
+    if start > CONTEXT_LIMIT and before and not window[:1].isspace():
+        before[0] = "…" + before[0][1:]  # a word cut by the window
+    window = document[end : end + CONTEXT_LIMIT]
+    after = _WORD.findall(window)
+    if end + CONTEXT_LIMIT < len(document) and after and not window[-1:].isspace():
+        after[-1] = after[-1][:-1] + "…"
     left = " ".join(before[-words:]) if words else ""
     right = " ".join(after[:words]) if words else ""
     if len(before) > words:
@@ -96,9 +125,44 @@ def context_parts(document: str, start: int, end: int, words: int = 3) -> tuple[
         left += " "
     if right and document[end : end + 1].isspace():
         right = " " + right
-    return left, " ".join(document[start:end].split()), right
+    mention = document[start : min(end, start + CONTEXT_LIMIT)]
+    mention = " ".join(mention.split()) + ("…" if end - start > CONTEXT_LIMIT else "")
+    return left, mention, right
 
 
 def context(document: str, start: int, end: int, words: int = 3) -> str:
     """A few words either side of a mention, for the table's Context column."""
     return "".join(context_parts(document, start, end, words))
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut at its (logical) end to at most `width` terminal cells, `…` marking the cut."""
+    from rich.cells import cell_len, get_character_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    used = 0
+    for index, character in enumerate(text):
+        used += get_character_cell_size(character)
+        if used > width - 1:
+            return text[:index] + "…" if width > 0 else ""
+    return text
+
+
+def fit_context(parts: tuple[str, str, str], width: int) -> str:
+    """The context in at most `width` cells, shortened in logical order around its mention.
+
+    The mention stays whole if it fits; the words next to it go last: the left
+    side is cut at its start, the right side at its end, each given half of
+    what is left (or what the other side does not need).
+    """
+    from rich.cells import cell_len
+
+    left, mention, right = parts
+    if cell_len(left) + cell_len(mention) + cell_len(right) <= width:
+        return left + mention + right
+    mention = shorten(mention, width)
+    room = width - cell_len(mention)
+    left_room = max(room // 2, room - cell_len(right))
+    right_room = room - min(cell_len(left), left_room)
+    return shorten(left[::-1], left_room)[::-1] + mention + shorten(right, right_room)

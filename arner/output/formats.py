@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
 from ..errors import OutputError
+from ..text.normalize import normalize
 from ..types import DocumentDone, Entity, SentenceResult
 from . import PerDocumentWriter, Writer
 
@@ -151,6 +153,19 @@ class DirectoryWriter(PerDocumentWriter):
         return json.dumps(document_object(done, entities), ensure_ascii=False, indent=2) + "\n"
 
 
+def _letters(form: str) -> str:
+    return " ".join(normalize(form).split())
+
+
+def _without_proclitic(form: str, key: str) -> str:
+    """`form` without the one to three leading letters (و, ب, ...) its normalized form `key` lacks."""
+    for cut in range(1, 4):
+        rest = form[cut:]
+        if rest and not unicodedata.combining(rest[0]) and _letters(rest) == key:
+            return rest
+    return form
+
+
 @dataclass
 class SummaryRow:
     type: str
@@ -176,9 +191,18 @@ class Summary(Writer):
             self.sources[key].add(result.document.source)
 
     def _shown(self, kind: str, key: str) -> str:
-        """The most frequent surface form; on a tie the shortest (usually without a clitic)."""
+        """The most frequent surface form without a proclitic (بيروت for وبيروت and بيروت).
+
+        Forms whose letters are the normalized form's are preferred; otherwise the
+        most frequent form loses the letters the normalized form does not have.
+        Ties go to the shortest.
+        """
         forms = self.forms[(kind, key)]
-        return min(forms, key=lambda form: (-forms[form], len(form), form))
+        bare = Counter({form: forms[form] for form in forms if _letters(form) == key})
+        if bare:
+            return min(bare, key=lambda form: (-bare[form], len(form), form))
+        shown = min(forms, key=lambda form: (-forms[form], len(form), form))
+        return _without_proclitic(shown, key)
 
     def rows(self) -> list[SummaryRow]:
         """Most frequent first; ties by type, then by name."""

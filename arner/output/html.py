@@ -1,14 +1,15 @@
 """`-f html`: one self-contained page for a run, each document's text with its entities marked.
 
-The page streams: `page_start()` once, `document_section()` for each document as
-it finishes, `page_end()` once with the per-type counts (the legend, which also
+The page streams: `page_start()` once, `document_parts()` for each document as
+it finishes (in pieces of bounded size), `page_end()` once with the per-type counts (the legend, which also
 toggles types on and off) and the `--summary` rows. Nothing is fetched: CSS and
 one small script are inline, and a Content-Security-Policy lets only that script
 run, so even markup that escaped escaping could not execute.
 
 All user text (source names, document text, entities) is escaped. Bidi
-embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069) stay in
-the text but are shown as a small label and isolated, so they cannot reorder
+embedding, override and isolate controls and marks (U+202A-U+202E,
+U+2066-U+2069, U+200E, U+200F, U+061C) stay in the text but are shown as a
+small label and isolated, so they cannot reorder
 anything around them; every document, mark and name is its own bidi isolate.
 """
 
@@ -17,74 +18,137 @@ from __future__ import annotations
 import base64
 import hashlib
 import html  # the standard library's: absolute imports never pick this module
-import re
 from collections import Counter
 from dataclasses import asdict
-from typing import TextIO
+from typing import Iterator, TextIO
 
 from ..types import TYPES, DocumentDone, Entity, SentenceResult
-from . import PerDocumentWriter
+from . import PerDocumentWriter, source_name
+from .bidi import CONTROL_NAMES, CONTROLS
 from .formats import DirectoryWriter, Summary
 
 TITLE = "arner: entities"
+
+
+def title_for(names: list[str]) -> str:
+    """The page's `<title>`: what was read (the first few inputs, `<stdin>` for -)."""
+    if not names:
+        return TITLE
+    shown = ", ".join(source_name(name) for name in names[:3])
+    return f"arner: {shown}" + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 TYPE_NAMES = {"PERS": "person", "LOC": "location", "ORG": "organization", "MISC": "miscellaneous"}
 
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_CONTROL_NAMES = {
-    "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
-    "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
-}
+# Marks scored below this are drawn outlined, not filled; the legend says so.
+LOW_SCORE = 0.5
 
+# Colours from Okabe and Ito's palette (told apart under deuteranopia and protanopia), as pale fills
+# with a strong edge; each type also has its own underline (solid, double, dashed, dotted) and a
+# tag, so no reader depends on colour.
 _CSS = """
-:root { color-scheme: light; --ink: #1d1d1f; --muted: #6b6b70; --rule: #e3e3e8; }
+:root { color-scheme: light dark; --ink: #1d1d1f; --muted: #55555a; --rule: #d9d9de; --page: #fafafa;
+  --card: #fff; --tag: #1d1d1f;
+  --PERS: #fbe0b8; --PERS-edge: #b36b00; --LOC: #cfe6f8; --LOC-edge: #1f6fa8;
+  --ORG: #c4eee1; --ORG-edge: #00775a; --MISC: #f4d2e6; --MISC-edge: #a8457f; }
+@media (prefers-color-scheme: dark) {
+  :root { --ink: #ececf0; --muted: #b4b4bc; --rule: #3b3b42; --page: #141416; --card: #1e1e22; --tag: #ececf0;
+    --PERS: #5a3a10; --PERS-edge: #f0a640; --LOC: #173f5c; --LOC-edge: #6cb8ec;
+    --ORG: #0f4a3b; --ORG-edge: #3cc79d; --MISC: #55223f; --MISC-edge: #e08ac0; }
+}
 * { box-sizing: border-box; }
-body { margin: 0; padding: 24px 32px 32px; color: var(--ink); background: #fafafa;
+body { margin: 0; padding: 16px 24px 32px; color: var(--ink); background: var(--page);
+  display: flex; flex-direction: column;
   font: 19px/1.9 "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Geeza Pro", "Segoe UI",
   Tahoma, "DejaVu Sans", sans-serif; }
-h1 { font-size: 22px; margin: 0 0 16px; }
-.doc { background: #fff; border: 1px solid var(--rule); border-radius: 8px; margin: 0 0 20px;
+body > * { min-width: 0; }
+h1, .doc h2, .toc, td { overflow-wrap: anywhere; }
+h1 { font-size: 22px; margin: 0 0 4px; order: -3; }
+.facts, .toc, .legend { font: 14px/1.5 "DejaVu Sans", sans-serif; }
+.facts { order: -3; color: var(--muted); margin: 0 0 8px; }
+.toc { order: -2; margin: 0 0 12px; }
+.toc ol { margin: 0; padding-inline-start: 24px; }
+.toc a { color: inherit; margin-inline-end: 12px; }
+.toc .counts { color: var(--muted); }
+.legend { order: -1; position: sticky; top: 0; z-index: 1; background: var(--card); border: 1px solid var(--rule);
+  border-radius: 8px; padding: 4px 8px; margin: 0 0 16px; display: flex; flex-wrap: wrap;
+  gap: 4px 8px; align-items: center; }
+.legend button { font: inherit; color: var(--ink); border: 1px solid var(--edge, var(--rule)); border-radius: 6px;
+  padding: 1px 8px; background: var(--bg, transparent); cursor: pointer; }
+.legend button[aria-pressed="false"] { background: transparent; color: var(--muted); text-decoration: line-through; }
+.legend label { display: inline-flex; gap: 4px; align-items: center; }
+.legend .low-key { border: 2px dashed var(--muted); border-radius: 4px; padding: 0 4px; }
+.doc { background: var(--card); border: 1px solid var(--rule); border-radius: 8px; margin: 0 0 20px;
   padding: 12px 20px 16px; }
 .doc h2 { font: 600 14px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; color: var(--muted);
   margin: 0 0 8px; }
 .doc h2 bdi, .name { unicode-bidi: isolate; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; unicode-bidi: plaintext; margin: 0; }
-mark { unicode-bidi: isolate; color: inherit; background: var(--bg, #e4e4e4);
-  border-radius: 4px; padding: 1px 3px; box-decoration-break: clone;
+mark { unicode-bidi: isolate; color: inherit; background: var(--bg, transparent);
+  border: 0 solid transparent; border-bottom: 2px var(--line, solid) var(--edge, var(--muted));
+  border-radius: 3px; padding: 0 2px; box-decoration-break: clone;
   -webkit-box-decoration-break: clone; cursor: help; }
-mark::after { content: attr(data-type); font: 700 10px/1 "DejaVu Sans", sans-serif;
-  letter-spacing: .04em; color: #0008; margin-inline-start: 4px; vertical-align: 1px; }
-mark.off { background: none; padding: 0; }
-mark.off::after { content: none; }
-.t-PERS { --bg: #f6c9ea; } .t-LOC { --bg: #c9efc0; } .t-ORG { --bg: #bfe4f6; } .t-MISC { --bg: #fbe6a2; }
+mark.low { background: transparent; border: 1px dashed var(--edge, var(--muted)); border-bottom-width: 2px;
+  padding: 0 1px; }
+mark::after { content: attr(data-type); font: 700 11px/1 "DejaVu Sans", sans-serif;
+  letter-spacing: .04em; color: var(--tag); margin-inline-start: 4px; vertical-align: 1px; }
+mark:focus { outline: 3px solid var(--ink); outline-offset: 1px; }
+mark.off, mark.below { background: transparent; border-color: transparent; cursor: auto; }
+mark.off::after, mark.below::after { visibility: hidden; }
+.t-PERS { --bg: var(--PERS); --edge: var(--PERS-edge); --line: solid; }
+.t-LOC { --bg: var(--LOC); --edge: var(--LOC-edge); --line: double; }
+.t-ORG { --bg: var(--ORG); --edge: var(--ORG-edge); --line: dashed; }
+.t-MISC { --bg: var(--MISC); --edge: var(--MISC-edge); --line: dotted; }
 .ctl { unicode-bidi: isolate; }
 .ctl::before { content: attr(data-name); font: 10px/1 "DejaVu Sans Mono", monospace;
-  color: #a00; border: 1px solid #a00; border-radius: 3px; padding: 0 2px; direction: ltr; }
+  color: #c00; border: 1px solid #c00; border-radius: 3px; padding: 0 2px; direction: ltr; }
 .none { color: var(--muted); font-size: 15px; }
-table { border-collapse: collapse; font-size: 16px; line-height: 1.5; }
+.detail { position: fixed; bottom: 8px; inset-inline: 8px; z-index: 2; background: var(--card); color: var(--ink);
+  border: 1px solid var(--rule); border-radius: 8px; padding: 6px 12px; font: 15px/1.4 "DejaVu Sans", sans-serif;
+  box-shadow: 0 2px 8px #0003; }
+.detail:empty { display: none; }
+table { border-collapse: collapse; font-size: 16px; line-height: 1.5; max-width: 100%; }
 th, td { padding: 4px 12px; border-bottom: 1px solid var(--rule); text-align: start; }
 th { font: 600 13px/1.4 "DejaVu Sans", sans-serif; color: var(--muted); }
 .n { text-align: end; font-variant-numeric: tabular-nums; }
-.legend { position: sticky; bottom: 0; background: #fffffff0; border: 1px solid var(--rule);
-  border-radius: 8px; padding: 8px 12px; margin: 0 0 20px; display: flex; flex-wrap: wrap;
-  gap: 8px; align-items: center; font: 14px/1.4 "DejaVu Sans", sans-serif; }
-.legend button { font: inherit; border: 1px solid #0002; border-radius: 6px; padding: 3px 10px;
-  background: var(--bg, #e4e4e4); cursor: pointer; }
-.legend button[aria-pressed="false"] { background: #fff; color: var(--muted); text-decoration: line-through; }
-.summary h2, .legend .label { font: 600 14px/1.4 "DejaVu Sans", sans-serif; color: var(--muted); }
+.summary h2 { font: 600 14px/1.4 "DejaVu Sans", sans-serif; color: var(--muted); }
+@media (max-width: 600px) {
+  body { padding: 8px 10px 24px; font-size: 17px; }
+  .doc { padding: 8px 10px 12px; }
+  .legend { position: static; }
+}
+@media print {
+  body { background: #fff; padding: 0; }
+  .legend { position: static; border: none; padding: 0; }
+  .legend input, .legend output, .detail { display: none; }
+  .doc { break-inside: auto; border: none; padding: 0; }
+  mark, .legend button { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+}
 """
 
-# Toggles every mark of the clicked type; the button says whether the type is shown.
+# Toggles every mark of the clicked type (the button says whether the type is shown); hides marks
+# scored below the slider; shows the focused or tapped mark's details (touch screens show no titles).
 _SCRIPT = """
+function marks() { return document.querySelectorAll("mark[data-start]"); }
 document.querySelectorAll(".legend button[data-type]").forEach(function (button) {
   button.addEventListener("click", function () {
     var shown = button.getAttribute("aria-pressed") !== "true";
     button.setAttribute("aria-pressed", shown ? "true" : "false");
-    document.querySelectorAll("mark").forEach(function (mark) {
+    marks().forEach(function (mark) {
       if (mark.getAttribute("data-type") === button.getAttribute("data-type")) {
         mark.classList.toggle("off", !shown);
       }
     });
   });
+});
+var slider = document.querySelector(".legend input[type=range]");
+if (slider) slider.addEventListener("input", function () {
+  var least = parseFloat(slider.value);
+  slider.nextElementSibling.textContent = least.toFixed(2);
+  marks().forEach(function (mark) { mark.classList.toggle("below", parseFloat(mark.dataset.score) < least); });
+});
+var detail = document.querySelector(".detail");
+document.addEventListener("focusin", function (event) {
+  var mark = event.target.closest && event.target.closest("mark[data-start]");
+  if (detail) detail.textContent = mark ? mark.dataset.details : "";
 });
 """
 
@@ -100,8 +164,8 @@ def _attr(value: object) -> str:
 def escape_text(value: str) -> str:
     """User text as HTML: escaped; CR kept; each bidi control shown and isolated."""
     escaped = html.escape(value, quote=False).replace("\r", "&#13;")
-    return _BIDI_CONTROLS.sub(
-        lambda m: f'<span class="ctl" data-name="{_CONTROL_NAMES[m.group()]}">{m.group()}</span>', escaped
+    return CONTROLS.sub(
+        lambda m: f'<span class="ctl" data-name="{CONTROL_NAMES[m.group()]}">{m.group()}</span>', escaped
     )
 
 
@@ -116,14 +180,17 @@ def _number(value: object) -> str:
 def _mark(entity: dict, shown: str) -> str:
     kind = str(entity.get("type", ""))
     start, end, score = entity.get("start"), entity.get("end"), entity.get("score")
-    tooltip = f"{kind}, {_number(score)}, {start}-{end}"
+    details = f"{TYPE_NAMES.get(kind, kind)} ({kind}), score {_number(score)}, characters {start}-{end}"
+    low = " low" if isinstance(score, (int, float)) and score < LOW_SCORE else ""
     return (
-        f'<mark dir="auto" class="{_type_class(kind)}" data-type="{_attr(kind)}" data-start="{_attr(start)}" '
-        f'data-end="{_attr(end)}" data-score="{_attr(score)}" title="{_attr(tooltip)}">{escape_text(shown)}</mark>'
+        f'<mark dir="auto" tabindex="0" class="{_type_class(kind)}{low}" data-type="{_attr(kind)}" '
+        f'data-start="{_attr(start)}" data-end="{_attr(end)}" data-score="{_attr(score)}" '
+        f'title="{_attr(f"{kind}, {_number(score)}, {start}-{end}")}" data-details="{_attr(details)}">'
+        f"{escape_text(shown)}</mark>"
     )
 
 
-def _placeable(entities: list[dict], document: str) -> tuple[list[dict], list[dict]]:
+def placeable(entities: list[dict], document: str) -> tuple[list[dict], list[dict]]:
     """Entities that can be marked (in range, matching the text, not overlapping) and the rest."""
     placed: list[dict] = []
     skipped = [e for e in entities if not _fits(e, document)]
@@ -147,13 +214,14 @@ def _fits(entity: dict, document: str) -> bool:
 
 def _entity_table(entities: list[dict]) -> str:
     rows = "".join(
-        f"<tr><td>{_mark(e, str(e.get('text', '')))}</td><td class=n>{_attr(e.get('line', ''))}</td>"
+        f"<tr><td>{_mark(e, str(e.get('text', '')))}</td><td>{_attr(e.get('type', ''))}</td>"
+        f"<td class=n>{_attr(e.get('line', ''))}</td>"
         f"<td class=n>{_attr(e.get('start', ''))}-{_attr(e.get('end', ''))}</td>"
         f"<td class=n>{_number(e.get('score'))}</td></tr>"
         for e in entities
     )
     return (
-        '<table class="entities"><thead><tr><th>Entity</th><th class=n>Line</th><th class=n>Offsets</th><th class=n>Score</th>'
+        '<table class="entities"><thead><tr><th>Entity</th><th>Type</th><th class=n>Line</th><th class=n>Offsets</th><th class=n>Score</th>'
         f"</tr></thead><tbody>{rows}</tbody></table>"
     )
 
@@ -169,69 +237,120 @@ def page_start(title: str) -> str:
     )
 
 
-def document_section(source: str, text: str | None, entities: list[dict]) -> str:
-    """One document: its name, then its text with every entity a `<mark>`.
+def document_section(source: str, text: str | None, entities: list[dict], number: int = 1) -> str:
+    """One document as one string (see `document_parts`)."""
+    return "".join(document_parts(source, text, entities, number))
+
+
+# The most characters of text escaped into one string: a 50 MB line goes out in pieces.
+PIECE = 1 << 16
+
+
+def document_parts(source: str, text: str | None, entities: list[dict], number: int = 1) -> Iterator[str]:
+    """One document, in pieces of bounded size: its name, then its text with every entity a `<mark>`.
 
     Entities that cannot be placed (offsets out of range, text not matching the
     document, overlapping an earlier one) are listed under the text rather than
     dropped. Without the text (source not readable), the entity list alone.
+    The section's id is `doc-NUMBER`, for the list of documents.
     """
-    head = f'<section class="doc">\n<h2><bdi>{escape_text(source)}</bdi></h2>\n'
+    yield f'<section class="doc" id="doc-{int(number)}">\n<h2><bdi>{escape_text(source_name(source))}</bdi></h2>\n'
     if text is None:
         if not entities:
-            return head + '<p class="none">No entities found; the source text is not available.</p>\n</section>\n'
-        return (
-            head + '<p class="none">The source text is not available; its entities:</p>\n'
-            + _entity_table(entities) + "\n</section>\n"
-        )
-    placed, skipped = _placeable(entities, text)
-    parts = []
+            yield '<p class="none" dir="ltr">No entities found; the source text is not available.</p>\n</section>\n'
+            return
+        yield '<p class="none" dir="ltr">The source text is not available; its entities:</p>\n'
+        yield _entity_table(entities) + "\n</section>\n"
+        return
+    placed, skipped = placeable(entities, text)
+    yield '<div class="text">'
     cursor = 0
     for entity in placed:
-        parts.append(escape_text(text[cursor : entity["start"]]))
-        parts.append(_mark(entity, text[entity["start"] : entity["end"]]))
+        yield from _escaped_pieces(text, cursor, entity["start"])
+        yield _mark(entity, text[entity["start"] : entity["end"]])
         cursor = entity["end"]
-    parts.append(escape_text(text[cursor:]))
-    body = f'<div class="text">{"".join(parts)}</div>\n'
+    yield from _escaped_pieces(text, cursor, len(text))
+    yield "</div>\n"
     if not entities:
-        body += '<p class="none">No entities found.</p>\n'
+        yield '<p class="none" dir="ltr">No entities found.</p>\n'
     if skipped:
-        body += (
-            f'<details class="skipped"><summary class="none">{len(skipped)} '
+        yield (
+            f'<details class="skipped"><summary class="none" dir="ltr">{len(skipped)} '
             f'entit{"y" if len(skipped) == 1 else "ies"} not matching this text</summary>\n'
             + _entity_table(skipped) + "\n</details>\n"
         )
-    return head + body + "</section>\n"
+    yield "</section>\n"
 
 
-def page_end(counts: dict[str, int], summary: list[dict] | None) -> str:
-    """The legend (per-type counts; click a type to hide or show it), the summary, the end."""
-    kinds = [k for k in TYPES if k in counts] + sorted(k for k in counts if k not in TYPES)
+def _escaped_pieces(text: str, start: int, end: int) -> Iterator[str]:
+    # A CR LF pair split between two pieces is still two escaped characters: pieces are escaped alone safely.
+    for first in range(start, end, PIECE):
+        yield escape_text(text[first : min(end, first + PIECE)])
+
+
+def _entities(count: int) -> str:
+    return f"{count} entit{'y' if count == 1 else 'ies'}"
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {int(counts[kind])}" for kind in _kinds(counts))
+
+
+def _kinds(counts: dict[str, int]) -> list[str]:
+    return [k for k in TYPES if k in counts] + sorted(k for k in counts if k not in TYPES)
+
+
+def page_end(
+    counts: dict[str, int], summary: list[dict] | None, documents: list[tuple[str, dict[str, int]]] | None = None,
+    model: str | None = None,
+) -> str:
+    """The run's facts, the list of documents, the legend (per-type counts, click a type to hide or
+    show it; a score filter), the summary, the end.
+
+    They come last because only now are the counts known; the page's CSS shows the facts, the list
+    and the legend at the top. `documents` is (source, counts by type) for each section, in order.
+    """
     buttons = "".join(
         f'<button type="button" class="{_type_class(kind)}" data-type="{_attr(kind)}" aria-pressed="true" '
         f'title="{_attr(TYPE_NAMES.get(kind, kind))}: click to hide or show">{escape_text(kind)} '
         f"<b>{int(counts[kind])}</b></button>"
-        for kind in kinds
+        for kind in _kinds(counts)
     )
     total = sum(int(count) for count in counts.values())
     legend = (
-        f'<nav class="legend"><span class="label" dir="ltr">{total} entit{"y" if total == 1 else "ies"}</span>'
-        f"{buttons}</nav>\n"
+        f'<nav class="legend" aria-label="entity types"><span class="label" dir="ltr">{_entities(total)}</span>{buttons}'
+        f'<span dir="ltr"><span class="low-key">dashed</span>: score below {LOW_SCORE:.2f}</span>'
+        '<label dir="ltr">hide scores below <input type="range" min="0" max="1" step="0.05" value="0">'
+        "<output>0.00</output></label></nav>\n"
     )
+    facts = toc = ""
+    if documents is not None:
+        facts = (
+            f'<p class="facts" dir="ltr">{len(documents)} document{"" if len(documents) == 1 else "s"}, '
+            f"{_entities(total)}{f', model {escape_text(model)}' if model else ''}</p>\n"
+        )
+    if documents is not None and len(documents) > 1:
+        items = "".join(
+            f'<li><a href="#doc-{number}"><bdi>{escape_text(source_name(source))}</bdi></a>'
+            f'<span class="counts" dir="ltr">{_counts(kinds) or "no entities"}</span></li>'
+            for number, (source, kinds) in enumerate(documents, 1)
+        )
+        toc = f'<nav class="toc" aria-label="documents"><ol>{items}</ol></nav>\n'
     table = ""
     if summary is not None:
         rows = "".join(
             f'<tr><td><mark dir="auto" class="{_type_class(str(row["type"]))}" data-type="{_attr(row["type"])}">'
-            f'{escape_text(str(row["text"]))}</mark></td><td><bdi>{escape_text(str(row["normalized"]))}</bdi></td>'
+            f'{escape_text(str(row["text"]))}</mark></td><td>{_attr(row["type"])}</td>'
             f'<td class=n>{int(row["count"])}</td><td class=n>{int(row["documents"])}</td></tr>'
             for row in summary
         )
         table = (
-            '<section class="summary"><h2>Entities across documents</h2>\n<table><thead><tr>'
-            "<th>Entity</th><th>Normalized</th><th class=n>Mentions</th><th class=n>Documents</th></tr></thead>\n"
+            '<section class="summary"><h2 dir="ltr">Entities across documents</h2>\n<table><thead><tr>'
+            "<th>Entity</th><th>Type</th><th class=n>Mentions</th><th class=n>Documents</th></tr></thead>\n"
             f"<tbody>{rows}</tbody></table></section>\n"
         )
-    return table + legend + f"<script>{_SCRIPT}</script>\n</body>\n</html>\n"
+    detail = '<div class="detail" role="status" aria-live="polite" dir="ltr"></div>\n'
+    return table + facts + toc + legend + detail + f"<script>{_SCRIPT}</script>\n</body>\n</html>\n"
 
 
 class HtmlWriter(PerDocumentWriter):
@@ -239,12 +358,17 @@ class HtmlWriter(PerDocumentWriter):
 
     needs_text = True
 
-    def __init__(self, out: TextIO, summary: Summary | None = None) -> None:
+    def __init__(self, out: TextIO, summary: Summary | None = None, title: str = TITLE) -> None:
         super().__init__()
         self.out = out
         self.summary = summary
         self.counts: Counter[str] = Counter()
-        out.write(page_start(TITLE))
+        self.documents: list[tuple[str, dict[str, int]]] = []
+        self.model_description: str | None = None
+        out.write(page_start(title))
+
+    def model(self, description: str) -> None:
+        self.model_description = description
 
     def sentence(self, result: SentenceResult) -> None:
         super().sentence(result)
@@ -252,13 +376,17 @@ class HtmlWriter(PerDocumentWriter):
             self.summary.sentence(result)
 
     def finished(self, done: DocumentDone, entities: list[Entity]) -> None:
-        self.counts.update(entity.type for entity in entities)
-        self.out.write(document_section(done.document.source, done.text, [e.to_dict() for e in entities]))
+        kinds = Counter(entity.type for entity in entities)
+        self.counts.update(kinds)
+        self.documents.append((done.document.source, dict(kinds)))
+        parts = document_parts(done.document.source, done.text, [e.to_dict() for e in entities], len(self.documents))
+        for piece in parts:
+            self.out.write(piece)
         self.out.flush()
 
     def close(self) -> None:
         rows = [asdict(row) for row in self.summary.rows()] if self.summary is not None else None
-        self.out.write(page_end(dict(self.counts), rows))
+        self.out.write(page_end(dict(self.counts), rows, self.documents, self.model_description))
         self.out.flush()
 
 
@@ -271,6 +399,6 @@ class HtmlDirectoryWriter(DirectoryWriter):
     def render(self, done: DocumentDone, entities: list[Entity]) -> str:
         source = done.document.source
         counts = Counter(entity.type for entity in entities)
-        return page_start(source) + document_section(source, done.text, [e.to_dict() for e in entities]) + page_end(
-            dict(counts), None
-        )
+        return page_start(f"arner: {source_name(source)}") + document_section(
+            source, done.text, [e.to_dict() for e in entities]
+        ) + page_end(dict(counts), None)
