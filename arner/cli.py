@@ -97,7 +97,7 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
 
     writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, bool(stdout and stdout.isatty())))
     if output_dir:
-        prepare_output_dir(output_dir, paths, pattern, writer.path)
+        prepare_output_dir(output_dir, paths, pattern, writer.path, stdin)
 
     if engine == "ray":
         report = run_on_ray(paths, writer, options, types, fmt=fmt, pattern=pattern, encoding=encoding,
@@ -106,22 +106,18 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
         extractor = load_extractor(options, types)
         report = runner.run(
             extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
-            existing=writer.path if skip_existing else None, quiet=options["quiet"], console=err_console(),
+            existing=writer.path if skip_existing else None, output_dir=output_dir, quiet=options["quiet"],
+            console=err_console(),
         )
     if report.skipped:
         sys.exit(EXIT_SKIPPED)
 
 
-def prepare_output_dir(output_dir: Path, paths, pattern: str, target) -> None:
-    """Refuse two inputs for one output file, before any work; create the folder."""
-    from .runner import output_collision
+def prepare_output_dir(output_dir: Path, paths, pattern: str, target, stdin) -> None:
+    """Refuse outputs that would replace an input or take two, before any work; create the folder."""
+    from .output.targets import check_outputs
 
-    collision = output_collision(paths, pattern, target)
-    if collision:
-        first, second, path = collision
-        raise click.UsageError(
-            f"{first} and {second} would both be written to {path}; run them with different --output-dir folders"
-        )
+    check_outputs(paths, pattern, output_dir, target, stdin)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
