@@ -21,9 +21,10 @@ from .options import (
 from .output import FORMATS
 from .output.bidi import MODES as BIDI_MODES
 from .output.bidi import resolve as resolve_bidi
-from .streams import data_output, err_console, translate_errors
+from .streams import Group, data_output, err_console, translate_errors
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(name="arner", cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="arner")
 def cli() -> None:
     """Find the people, places and organizations in Arabic text.
