@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -110,11 +110,12 @@ class ConllWriter(Writer):
 def write_atomically(path: Path, text: str) -> None:
     """Write via a temporary file and a rename: readers never see half a file.
 
-    The temporary name is short whatever `path` is, so any name that fits the
-    file system can be written.
+    The file gets the mode a plain open() would give it (0666 less the umask),
+    and the temporary name is short whatever `path` is, so any name that fits
+    the file system can be written.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".arner-", suffix=".tmp")
+    handle, temporary = _new_file(path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -122,6 +123,21 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def _new_file(folder: Path) -> tuple[int, Path]:
+    """A new, hidden temporary file in `folder`, opened for writing.
+
+    Created with mode 0666 so the kernel applies the umask (and a default ACL)
+    as for open(); tempfile.mkstemp would make it 0600 whatever the umask.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        temporary = folder / f".arner-{secrets.token_hex(8)}.tmp"
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue  # 64 random bits: another writer's name, try another
 
 
 class DirectoryWriter(PerDocumentWriter):
