@@ -228,7 +228,7 @@ def test_json_pipes_into_jq(article, bert_ipers):
 def test_version_comes_from_package_metadata():
     from importlib.metadata import version
 
-    assert run("--version").stdout == f"cli, version {version('arner')}\n"
+    assert run("--version").stdout == f"arner, version {version('arner')}\n"
 
 
 def test_summary_shows_the_plainest_of_equally_frequent_forms(tmp_path, bert_ipers):
