@@ -35,6 +35,9 @@ def cli() -> None:
         cat article.txt | arner extract -f json | jq '.[].entities[].text'
         arner extract sample_data/ -f html > entities.html
     """
+    from .models.base import wait_passively
+
+    wait_passively(os.environ)  # before any command imports torch
 
 
 @cli.command()

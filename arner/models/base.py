@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, MutableMapping, Protocol
 
 from ..types import Labelled
 
@@ -20,6 +20,18 @@ class Settings:
     batch_size: int = 32
     quantize: bool = False
     threads: int | None = None
+
+
+def wait_passively(environ: MutableMapping[str, str]) -> None:
+    """Let torch's OpenMP threads sleep while they wait for each other, unless the user chose.
+
+    libgomp's default spins first: on a machine with other work (another job, a
+    second arner) the spinning threads burn the cores the working ones need
+    (bench/load.py). OpenMP reads this once, when torch loads it: call before
+    torch is imported. GOMP_SPINCOUNT set by the user counts as a choice too.
+    """
+    if "OMP_WAIT_POLICY" not in environ and "GOMP_SPINCOUNT" not in environ:
+        environ["OMP_WAIT_POLICY"] = "PASSIVE"
 
 
 class Recognizer(Protocol):
