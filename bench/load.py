@@ -1,9 +1,9 @@
 """e5 on many short files when the machine is not arner's alone: idle, beside a busy core, two at once.
 
-    python bench/load.py [CONLL] [--files 200] [--repeat 1] [--quick]
+    python bench/load.py [CONLL] [--files 200] [--sentences N] [--repeat 1] [--quick]
 
 Cuts CONLL's sentences (default: ../shared/data/anercorp/test.txt, 25k words) into
-FILES text files, then times `arner extract -q -f jsonl -m e5 FOLDER` as a user
+FILES text files (--sentences: only the first N per file), then times `arner extract -q -f jsonl -m e5 FOLDER` as a user
 runs it (a fresh process, the model's load included) for each setting below:
 alone; beside `python -c 'while 1: pass'` (one core taken); and two runs of
 itself at once (as `xargs -P 2` does; the slower of the two is shown). Each
@@ -85,10 +85,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("conll", nargs="?", type=Path, default=ROOT.parent / "shared" / "data" / "anercorp" / "test.txt")
     parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--sentences", type=int, help="take FILES x N sentences, not all")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each condition; the fastest is shown")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    files, per_file = (12, 3) if args.quick else (args.files, None)
+    files, per_file = (12, 3) if args.quick else (args.files, args.sentences)
     print(f"{os.cpu_count()} cores; {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
     with tempfile.TemporaryDirectory() as folder:
         words = make_inputs(args.conll, Path(folder), files, per_file)
