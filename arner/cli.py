@@ -21,9 +21,10 @@ from .options import (
 from .output import FORMATS
 from .output.bidi import MODES as BIDI_MODES
 from .output.bidi import resolve as resolve_bidi
-from .streams import data_output, err_console, translate_errors
+from .streams import Group, data_output, err_console, translate_errors
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(name="arner", cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="arner")
 def cli() -> None:
     """Find the people, places and organizations in Arabic text.
@@ -34,6 +35,9 @@ def cli() -> None:
         cat article.txt | arner extract -f json | jq '.[].entities[].text'
         arner extract sample_data/ -f html > entities.html
     """
+    from .models.base import wait_passively
+
+    wait_passively(os.environ)  # before any command imports torch
 
 
 @cli.command()
@@ -98,7 +102,7 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
     writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, bool(stdout and stdout.isatty())),
                          inputs=paths)
     if output_dir:
-        prepare_output_dir(output_dir, paths, pattern, writer.path)
+        prepare_output_dir(output_dir, paths, pattern, writer.path, stdin)
 
     if engine == "ray":
         report = run_on_ray(paths, writer, options, types, fmt=fmt, pattern=pattern, encoding=encoding,
@@ -108,22 +112,18 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
         writer.model(extractor.info.describe())
         report = runner.run(
             extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
-            existing=writer.path if skip_existing else None, quiet=options["quiet"], console=err_console(),
+            existing=writer.path if skip_existing else None, output_dir=output_dir, quiet=options["quiet"],
+            console=err_console(),
         )
     if report.skipped:
         sys.exit(EXIT_SKIPPED)
 
 
-def prepare_output_dir(output_dir: Path, paths, pattern: str, target) -> None:
-    """Refuse two inputs for one output file, before any work; create the folder."""
-    from .runner import output_collision
+def prepare_output_dir(output_dir: Path, paths, pattern: str, target, stdin) -> None:
+    """Refuse outputs that would replace an input or take two, before any work; create the folder."""
+    from .output.targets import check_outputs
 
-    collision = output_collision(paths, pattern, target)
-    if collision:
-        first, second, path = collision
-        raise click.UsageError(
-            f"{first} and {second} would both be written to {path}; run them with different --output-dir folders"
-        )
+    check_outputs(paths, pattern, output_dir, target, stdin)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:

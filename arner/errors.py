@@ -49,5 +49,11 @@ class OutputError(InputError):
     """One document's output cannot be written (`--output-dir`); a batch reports it and goes on."""
 
 
+class OutputClash(ArnerError):
+    """`--output-dir` would replace an input, or write one file for two inputs: refused before any work."""
+
+    exit_code = EXIT_USAGE
+
+
 class OfflineError(ArnerError):
     """A download was needed and the network did not answer."""

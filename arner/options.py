@@ -34,7 +34,8 @@ def model_options(command: Callable) -> Callable:
         ),
         click.option(
             "--threads", type=click.IntRange(1, 256), envvar="ARNER_THREADS", show_envvar=True,
-            help="CPU threads for neural models (default: torch's choice; with --engine ray, 1 per worker).",
+            help="CPU threads for neural models (default: one per core, and waiting threads sleep, see OMP_WAIT_POLICY; "
+                 "with --engine ray, 1 per worker).",
         ),
         click.option("--quantize", is_flag=True, help="Dynamic int8 linear layers on CPU: faster, slightly different labels."),
         click.option(

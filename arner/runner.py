@@ -53,14 +53,15 @@ def documents(
     existing: Callable[[str], Path] | None,
     report: Report,
     warn: Callable[[str], None] | None = None,
+    output_dir: Path | None = None,
 ) -> Iterator[Document | Skipped]:
-    """Open each input; Skipped for what cannot be opened.
+    """Open each input; Skipped for what cannot be opened. The walk never enters `output_dir`.
 
     `existing(relpath)` is where an input's output file goes: inputs whose file
     exists already are counted as done and not opened. `warn` hears notes for
     people: an unsure encoding, a glob that matched nothing.
     """
-    for found in find_inputs(list(paths), pattern, warn):
+    for found in find_inputs(list(paths), pattern, warn, avoid=output_dir):
         if isinstance(found, Skipped):
             yield found
             continue
@@ -86,21 +87,6 @@ def open_input(
         return Skipped(source, error.message)
 
 
-def output_collision(paths: Iterable[str], pattern: str, target: Callable[[str], Path]) -> tuple[str, str, Path] | None:
-    """(first input, second input, output path) of two inputs that `--output-dir`
-    would write to one file (`target(relpath)`), or None. Walks the inputs without reading them."""
-    claimed: dict[Path, str] = {}
-    for found in find_inputs(list(paths), pattern):
-        if isinstance(found, Skipped):
-            continue
-        _, source, relpath = found
-        path = target(relpath)
-        if path in claimed:
-            return claimed[path], source, path
-        claimed[path] = source
-    return None
-
-
 def run(
     extractor: Extractor,
     paths: Iterable[str],
@@ -110,10 +96,14 @@ def run(
     encoding: str | None = None,
     stdin: BinaryIO | None,
     existing: Callable[[str], Path] | None = None,
+    output_dir: Path | None = None,
     quiet: bool = False,
     console: Console,
 ) -> Report:
-    """Process every input; with `existing`, skip those whose output file exists (see `documents`)."""
+    """Process every input; with `existing`, skip those whose output file exists (see `documents`).
+
+    The walk never enters `output_dir` (`--output-dir`): a run does not read what a run wrote.
+    """
     report = Report()
     paths = list(paths)
 
@@ -121,9 +111,9 @@ def run(
         if not quiet:
             console.print(f"arner: {escape(note)}")
 
-    inputs = documents(paths, pattern, encoding, stdin, existing, report, warn)
+    inputs = documents(paths, pattern, encoding, stdin, existing, report, warn, output_dir)
     events = extractor.stream(inputs, keep_text=writer.needs_text)
-    return drive(events, writer, report, paths, pattern, quiet=quiet, console=console)
+    return drive(events, writer, report, paths, pattern, output_dir=output_dir, quiet=quiet, console=console)
 
 
 def drive(
@@ -133,6 +123,7 @@ def drive(
     paths: list[str],
     pattern: str,
     *,
+    output_dir: Path | None = None,
     quiet: bool,
     console: Console,
 ) -> Report:
@@ -140,7 +131,7 @@ def drive(
     many = len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
     progress = _progress(console) if many and not quiet and console.is_terminal else None
     if progress:
-        total = sum(not isinstance(found, Skipped) for found in find_inputs(paths, pattern))
+        total = sum(not isinstance(found, Skipped) for found in find_inputs(paths, pattern, avoid=output_dir))
         task = progress.add_task("documents", total=total)
 
     def skip(item: Skipped) -> None:

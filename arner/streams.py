@@ -6,11 +6,12 @@ stderr and a documented exit code, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import signal
 import sys
-from typing import Callable, TextIO
+from typing import Callable, Iterator, TextIO
 
 import click
 from rich.console import Console
@@ -41,6 +42,46 @@ class Failure(click.ClickException):
     def __init__(self, error: ArnerError) -> None:
         super().__init__(visible(f"{error.message} ({error.hint})" if error.hint else error.message))
         self.exit_code = error.exit_code
+
+
+class _OneLineUsage:
+    """A usage error is one line, `Error: ...` with its hint, like every other error.
+
+    (Click would print the usage, a `Try ...` line and a blank line before it.)
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        with _one_line_usage(ctx):
+            return super().parse_args(ctx, args)  # type: ignore[misc]
+
+    def invoke(self, ctx: click.Context):
+        with _one_line_usage(ctx):
+            return super().invoke(ctx)  # type: ignore[misc]
+
+
+class Command(_OneLineUsage, click.Command):
+    """An arner command (see _OneLineUsage)."""
+
+
+class Group(_OneLineUsage, click.Group):
+    """arner's command group (see _OneLineUsage); its commands are Commands."""
+
+    command_class = Command
+
+
+class UsageFailure(click.ClickException):
+    exit_code = click.UsageError.exit_code
+
+
+@contextlib.contextmanager
+def _one_line_usage(ctx: click.Context) -> Iterator[None]:
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # `arner` alone: the help is the answer
+    except click.UsageError as error:
+        where = error.ctx or ctx
+        raise UsageFailure(f"{error.format_message().removesuffix('.')} (try '{where.command_path} --help')") from None
 
 
 def translate_errors(command: Callable) -> Callable:

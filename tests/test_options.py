@@ -100,3 +100,20 @@ def test_train_records_test_scores_and_uses_the_gazetteer_given(tmp_path):
     assert (out / "gazetteer.tsv").read_text(encoding="utf-8") == "الموصل\tLOC\n"
     found = run("extract", "-m", str(out), "-f", "jsonl", "-q", input="زار بغداد أمس")
     assert [json.loads(line)["text"] for line in found.stdout.splitlines()] == ["بغداد"]
+
+
+@pytest.mark.parametrize("env, spin", [({}, "0"), ({"GOMP_SPINCOUNT": "300000"}, "300000")])
+def test_waiting_threads_sleep_unless_the_user_chose(bert_loc, env, spin):
+    """OpenMP (as torch loads it) is told to let waiting threads sleep, before it reads its settings:
+    spinning threads burn the cores that other work, or a second arner, needs (bench/load.py)."""
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "arner", "extract", "-q", "-f", "jsonl", "-m", str(bert_loc)], input="زار بغداد",
+        capture_output=True, text=True, env={**clean, **env, "OMP_DISPLAY_ENV": "verbose"}, timeout=300,
+    )
+    assert result.returncode == 0 and result.stdout.count("\n") == 2
+    assert f"  GOMP_SPINCOUNT = '{spin}'\n" in result.stderr

@@ -241,7 +241,7 @@ def test_train_checks_every_conll_file_before_training(tmp_path, option):
     result = run("train", str(train), option, value, "-o", str(out))
     assert result.exit_code == 2
     hint = "'--dev'" if option == "--dev" else "'--test' held"
-    assert result.stderr.splitlines()[-1] == (
-        f"Error: Invalid value for {hint}: {bad}:2: expected 'word TAG', got 'بغداد B-LOC extra'"
+    assert result.stderr == (
+        f"Error: Invalid value for {hint}: {bad}:2: expected 'word TAG', got 'بغداد B-LOC extra' (try 'arner train --help')\n"
     )
     assert not out.exists()

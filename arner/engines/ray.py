@@ -136,17 +136,16 @@ def run(
     paths = list(paths)
     report = Report()
     existing = writer.path if skip_existing else None  # type: ignore[attr-defined]
-    items, skipped_before = _listing(paths, pattern, existing, report)
-    output_dir = output_dir and output_dir.absolute()
+    items, skipped_before = _listing(paths, pattern, existing, report, output_dir)
     # Ray's driver prints what its raylets report (a worker died, its task is retried) on
     # sys.stdout, which is data here: send that to stderr; the writer keeps `stdout`.
     with contextlib.redirect_stdout(sys.stderr), connect(address):
         cpus = worker_cpus(extractor_args.get("settings", Settings()))
-        outcomes = _outcomes(items, _for_workers(extractor_args, cpus), encoding, fmt, output_dir, writer.needs_text,
-                             workers or default_workers(cpus), cpus)
+        outcomes = _outcomes(items, _for_workers(extractor_args, cpus), encoding, fmt, output_dir and output_dir.absolute(),
+                             writer.needs_text, workers or default_workers(cpus), cpus)
         # With --output-dir the actors have written the files; the driver only reports.
         return drive(_events(outcomes, skipped_before, report), Writer() if output_dir else writer, report, paths, pattern,
-                     quiet=quiet, console=console)
+                     output_dir=output_dir, quiet=quiet, console=console)
 
 
 def worker_cpus(settings: Settings) -> int:
@@ -181,12 +180,15 @@ def _for_workers(extractor_args: dict, cpus: int) -> dict:
 
 
 def _listing(
-    paths: list[str], pattern: str, existing: Callable[[str], Path] | None, report: Report
+    paths: list[str], pattern: str, existing: Callable[[str], Path] | None, report: Report, output_dir: Path | None
 ) -> tuple[list[dict], list[list[Skipped]]]:
-    """The inputs to process, and for each the Skipped found before it (one more list for the end)."""
+    """The inputs to process, and for each the Skipped found before it (one more list for the end).
+
+    The walk never enters `output_dir`, as the local engine's.
+    """
     items: list[dict] = []
     skipped_before: list[list[Skipped]] = [[]]
-    for found in find_inputs(paths, pattern):
+    for found in find_inputs(paths, pattern, avoid=output_dir):
         if isinstance(found, Skipped):
             skipped_before[-1].append(found)
         elif existing is not None and existing(found[2]).exists():

@@ -1,8 +1,9 @@
 """Finding inputs: the paths given, and the files found by walking directories.
 
 Walks are iterative (any depth), in name order, take regular files only (a
-FIFO, socket or device is reported, never opened) and follow a symlink to a
-folder unless it leads back to a folder above it.
+FIFO, socket or device is reported, never opened), follow a symlink to a
+folder unless it leads back to a folder above it, and never enter the output
+folder (a run must not read what an earlier run wrote).
 """
 
 from __future__ import annotations
@@ -45,8 +46,24 @@ def display_name(name: str) -> str:
     return "".join(out)
 
 
+FileKey = tuple[int, int]  # (st_dev, st_ino): one file or folder whatever the path (or link) that leads to it
+
+
+def file_key(path: Path | str) -> FileKey | None:
+    """The identity of what `path` leads to (symlinks followed), None if nothing is there."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def find_inputs(
-    paths: list[str], pattern: str = "*.txt", warn: Callable[[str], None] | None = None
+    paths: list[str],
+    pattern: str = "*.txt",
+    warn: Callable[[str], None] | None = None,
+    avoid: Path | None = None,
+    entered: set[FileKey] | None = None,
 ) -> Iterator[tuple[Path | None, str, str] | Skipped]:
     """Yield (path, source, relpath) for each input, or Skipped for a problem.
 
@@ -56,7 +73,10 @@ def find_inputs(
     symlink to a folder is followed unless it leads back to a folder above it
     (a loop). `warn` hears of a directory in which nothing matched `pattern`.
     `source` is display text (`display_name`); the path is for opening.
+    A walk passes over the folder `avoid` (the output folder) wherever it meets
+    it below a folder given; `entered` collects the folders it reads.
     """
+    avoided = file_key(avoid) if avoid is not None else None
     for given in paths:
         if given == STDIN:
             yield None, STDIN, "stdin"
@@ -64,7 +84,7 @@ def find_inputs(
         path = Path(given)
         if path.is_dir():
             matched = [0]
-            yield from _walk(path, pattern, matched)
+            yield from _walk(path, pattern, matched, avoided, set() if entered is None else entered)
             if not matched[0] and warn is not None:
                 hint = " (it is matched against file names, not paths)" if "/" in pattern else ""
                 warn(f"no files matching {display_name(repr(pattern))} in {display_name(given)}{hint}")
@@ -90,14 +110,17 @@ _KINDS = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "ch
           (stat.S_ISBLK, "block device"))
 
 
-def _walk(root: Path, pattern: str, matched: list[int]) -> Iterator[tuple[Path, str, str] | Skipped]:
+def _walk(
+    root: Path, pattern: str, matched: list[int], avoided: FileKey | None, entered: set[FileKey]
+) -> Iterator[tuple[Path, str, str] | Skipped]:
     """Files under `root` in name order, without recursion (a 1,000-level tree is fine).
 
-    `matched[0]` counts the names that matched `pattern`.
+    `matched[0]` counts the names that matched `pattern`; folders below `root`
+    whose key is `avoided` are passed over; `entered` gets each folder read.
     """
     # One (folder key, entries left) per folder on the current path; only those make a loop.
-    stack: list[tuple[tuple[int, int], Iterator[os.DirEntry]]] = []
-    on_path: set[tuple[int, int]] = set()
+    stack: list[tuple[FileKey, Iterator[os.DirEntry]]] = []
+    on_path: set[FileKey] = set()
 
     def enter(folder: Path) -> Skipped | None:
         try:
@@ -105,6 +128,8 @@ def _walk(root: Path, pattern: str, matched: list[int]) -> Iterator[tuple[Path, 
         except OSError as error:
             return Skipped(display_name(str(folder)), _missing(folder, error))
         key = (info.st_dev, info.st_ino)
+        if key == avoided and stack:
+            return None
         if key in on_path:
             return Skipped(display_name(str(folder)), "symlink loop (leads back to a folder above it)")
         try:
@@ -114,6 +139,7 @@ def _walk(root: Path, pattern: str, matched: list[int]) -> Iterator[tuple[Path, 
             return Skipped(display_name(str(folder)), error.strerror or str(error))
         stack.append((key, iter(entries)))
         on_path.add(key)
+        entered.add(key)
         return None
 
     problem = enter(root)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, MutableMapping, Protocol
 
 from ..types import Labelled
 
@@ -29,6 +29,18 @@ class Settings:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {self.device!r}")
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {self.batch_size}")
+
+
+def wait_passively(environ: MutableMapping[str, str]) -> None:
+    """Let torch's OpenMP threads sleep while they wait for each other, unless the user chose.
+
+    libgomp's default spins first: on a machine with other work (another job, a
+    second arner) the spinning threads burn the cores the working ones need
+    (bench/load.py). OpenMP reads this once, when torch loads it: call before
+    torch is imported. GOMP_SPINCOUNT set by the user counts as a choice too.
+    """
+    if "OMP_WAIT_POLICY" not in environ and "GOMP_SPINCOUNT" not in environ:
+        environ["OMP_WAIT_POLICY"] = "PASSIVE"
 
 
 class Recognizer(Protocol):

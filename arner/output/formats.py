@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import shutil
 import tempfile
 import unicodedata
 from collections import Counter, defaultdict
@@ -53,70 +55,96 @@ class JsonWriter(PerDocumentWriter):
         self.close()
 
 
-class JsonlWriter(Writer):
-    """One entity per line, with its source, as soon as its sentence is labelled."""
+class WholeDocuments(Writer):
+    """A format written line by line, each document's lines once it has been read to its end.
+
+    A document that fails half-way (bytes that do not decode, a read error) is
+    reported and leaves nothing of itself, as in every other format. Its lines
+    wait in a temporary file that stays in memory up to HELD_IN_MEMORY bytes,
+    so memory stays bounded whatever the document's size.
+    """
+
+    HELD_IN_MEMORY = 4 * 1024 * 1024
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
+        self._held: tempfile.SpooledTemporaryFile | None = None
+
+    def hold(self, text: str) -> None:
+        if self._held is None:
+            self._held = tempfile.SpooledTemporaryFile(self.HELD_IN_MEMORY, "w+", encoding="utf-8", newline="")
+        self._held.write(text)
+
+    @property
+    def holding(self) -> bool:
+        return self._held is not None
+
+    def document(self, done: DocumentDone) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            with held:
+                if done.error is None:
+                    held.seek(0)
+                    shutil.copyfileobj(held, self.out)
+        self.out.flush()
+
+    def abort(self) -> None:
+        # Interrupted: the document being read is left out, the finished ones are whole.
+        if self._held is not None:
+            self._held.close()
+            self._held = None
+
+
+class JsonlWriter(WholeDocuments):
+    """One entity per line, with its source; a document's lines once it is read to its end."""
 
     def sentence(self, result: SentenceResult) -> None:
         for entity in result.entities:
-            self.out.write(_json({"source": result.document.source, **entity.to_dict()}) + "\n")
-
-    def document(self, done: DocumentDone) -> None:
-        self.out.flush()
+            self.hold(_json({"source": result.document.source, **entity.to_dict()}) + "\n")
 
 
 def _tsv_field(value: object) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-class TsvWriter(Writer):
-    """A header row, then one entity per row."""
+class TsvWriter(WholeDocuments):
+    """A header row, then one entity per row; a document's rows once it is read to its end."""
 
     def __init__(self, out: TextIO) -> None:
-        self.out = out
+        super().__init__(out)
         out.write("\t".join(TSV_COLUMNS) + "\n")
 
     def sentence(self, result: SentenceResult) -> None:
         for entity in result.entities:
             row = {"source": result.document.source, **entity.to_dict()}
-            self.out.write("\t".join(_tsv_field(row[column]) for column in TSV_COLUMNS) + "\n")
-
-    def document(self, done: DocumentDone) -> None:
-        self.out.flush()
+            self.hold("\t".join(_tsv_field(row[column]) for column in TSV_COLUMNS) + "\n")
 
 
-class ConllWriter(Writer):
+class ConllWriter(WholeDocuments):
     """`word<TAB>TAG` lines, a blank line after each sentence, `-DOCSTART-` per document."""
 
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self._started = False
+    DOCSTART = "-DOCSTART-\tO\n\n"
 
     def sentence(self, result: SentenceResult) -> None:
-        if not self._started:
-            self.out.write("-DOCSTART-\tO\n\n")
-            self._started = True
-        for word, label in zip(result.sentence.words, result.labels):
-            self.out.write(f"{word.text}\t{label}\n")
-        self.out.write("\n")
+        if not self.holding:
+            self.hold(self.DOCSTART)
+        self.hold("".join(f"{word.text}\t{label}\n" for word, label in zip(result.sentence.words, result.labels)) + "\n")
 
     def document(self, done: DocumentDone) -> None:
-        if not self._started:
-            self.out.write("-DOCSTART-\tO\n\n")
-        self._started = False
-        self.out.flush()
+        if not self.holding and done.error is None:
+            self.hold(self.DOCSTART)  # a document without sentences still has its line
+        super().document(done)
 
 
 def write_atomically(path: Path, text: str) -> None:
     """Write via a temporary file and a rename: readers never see half a file.
 
-    The temporary name is short whatever `path` is, so any name that fits the
-    file system can be written.
+    The file gets the mode a plain open() would give it (0666 less the umask),
+    and the temporary name is short whatever `path` is, so any name that fits
+    the file system can be written.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".arner-", suffix=".tmp")
+    handle, temporary = _new_file(path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -124,6 +152,21 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def _new_file(folder: Path) -> tuple[int, Path]:
+    """A new, hidden temporary file in `folder`, opened for writing.
+
+    Created with mode 0666 so the kernel applies the umask (and a default ACL)
+    as for open(); tempfile.mkstemp would make it 0600 whatever the umask.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        temporary = folder / f".arner-{secrets.token_hex(8)}.tmp"
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue  # 64 random bits: another writer's name, try another
 
 
 class DirectoryWriter(PerDocumentWriter):
