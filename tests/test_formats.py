@@ -79,3 +79,17 @@ def test_a_long_document_comes_out_whole(tmp_path, fmt, monkeypatch):
     on_disk = CliRunner().invoke(cli, args)
     assert in_memory.exit_code == on_disk.exit_code == 0
     assert on_disk.stdout == in_memory.stdout and len(in_memory.stdout) > 100 * 100
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "table", "html"])
+def test_a_document_undecodable_half_way_counts_for_nothing_in_the_summary(half_bad, fmt):
+    bad, good = half_bad
+    both = CliRunner().invoke(cli, ["extract", "-q", "-m", "builtin", "--summary", "-f", fmt, str(bad), str(good)])
+    alone = CliRunner().invoke(cli, ["extract", "-q", "-m", "builtin", "--summary", "-f", fmt, str(good)])
+    assert both.exit_code == 4 and alone.exit_code == 0
+    if fmt == "html":  # the page's title and list name the inputs; the summary is what differs
+        assert '<section class="summary">' in alone.stdout
+        both, alone = (r.stdout[r.stdout.index('<section class="summary">'):] for r in (both, alone))
+    else:
+        both, alone = both.stdout.replace(str(bad), ""), alone.stdout
+    assert both.replace(str(good), "") == alone.replace(str(good), "")

@@ -219,19 +219,32 @@ class SummaryRow:
 
 
 class Summary(Writer):
-    """Counts each distinct entity (by type and normalized form) across inputs."""
+    """Counts each distinct entity (by type and normalized form) across the inputs read to their end.
+
+    A document's entities count once it ends without error: one skipped half-way counts for
+    nothing, as in every other format.
+    """
 
     def __init__(self) -> None:
         self.counts: Counter[tuple[str, str]] = Counter()
         self.forms: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         self.sources: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+        self.documents = 0
+        self._pending: list[Entity] = []
 
     def sentence(self, result: SentenceResult) -> None:
-        for entity in result.entities:
+        self._pending.extend(result.entities)
+
+    def document(self, done: DocumentDone) -> None:
+        pending, self._pending = self._pending, []
+        if done.error is not None:
+            return
+        self.documents += 1
+        for entity in pending:
             key = (entity.type, entity.normalized)
             self.counts[key] += 1
             self.forms[key][entity.text] += 1
-            self.sources[key].add(result.document.source)
+            self.sources[key].add(done.document.source)
 
     def _shown(self, kind: str, key: str) -> str:
         """The most frequent surface form without a proclitic (بيروت for وبيروت and بيروت).

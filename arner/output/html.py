@@ -375,6 +375,11 @@ class HtmlWriter(PerDocumentWriter):
         if self.summary is not None:
             self.summary.sentence(result)
 
+    def document(self, done: DocumentDone) -> None:
+        super().document(done)
+        if self.summary is not None:
+            self.summary.document(done)
+
     def finished(self, done: DocumentDone, entities: list[Entity]) -> None:
         kinds = Counter(entity.type for entity in entities)
         self.counts.update(kinds)

@@ -215,10 +215,6 @@ class SummaryTableWriter(Summary):
         super().__init__()
         self.console = console
         self.bidi = bidi
-        self.documents = 0
-
-    def document(self, done: DocumentDone) -> None:
-        self.documents += done.error is None
 
     def close(self) -> None:
         print_summary_table(self.console, self.rows(), self.documents, self.bidi)
