@@ -86,7 +86,8 @@ def test_bad_input_matrix(batch, bert_loc):
         [f"arner: skipped {batch / name}: {reason}" for name, (_, reason) in BAD.items()]
         + [f"arner: skipped {batch / 'sub' / 'loop'}: symlink loop (leads back to a folder above it)"]
     )
-    assert result.stderr.splitlines()[-1] == "arner: 8 files read, 4 skipped, 57 entities"
+    # 57 words, less the three أن of the Windows-1256 text: a function word alone is never an entity.
+    assert result.stderr.splitlines()[-1] == "arner: 8 files read, 4 skipped, 54 entities"
 
 
 def test_forced_encoding(tmp_path, bert_loc):

@@ -194,7 +194,7 @@ def test_interrupted_json_is_valid_json(tmp_path, bert_loc):
     assert process.stderr.read() == "arner: interrupted\n"
     documents = json.loads(output.read_text(encoding="utf-8"))
     assert 2 <= len(documents) < 40
-    assert all(len(document["entities"]) == 6 * 100 * 5 for document in documents)
+    assert all(len(document["entities"]) == 5 * 100 * 5 for document in documents)  # each word but أمس
     if shutil.which("jq"):
         assert shell(f"jq length {output}").stdout.strip() == str(len(documents))
 
