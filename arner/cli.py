@@ -247,13 +247,7 @@ def evaluate(gold, fmt, as_text, each_sentence, errors, **options):
     stdout = data_output()
     sentences, gold_labels = read_labelled(gold, "GOLD")
     extractor = load_extractor(options)
-    predicted = []
-    for document in ([sentence] for sentence in sentences) if each_sentence else [sentences]:
-        if as_text:
-            text, ranges = scoring.as_text(document)
-            predicted += scoring.project(extractor.extract(text), ranges)
-        else:
-            predicted += extractor.label(document)
+    predicted = scoring.predict(extractor, sentences, each_sentence=each_sentence, from_text=as_text)
     scores = scoring.score(gold_labels, predicted)
     found = mistakes(sentences, gold_labels, predicted) if errors else None
     if fmt == "json":

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .types import TYPES
+
+if TYPE_CHECKING:
+    from .extractor import Extractor
 
 
 @dataclass(frozen=True)
@@ -85,3 +91,37 @@ def project(entities: list, ranges: list[list[tuple[int, int]]]) -> list[list[st
                 first = False
             scan += 1
     return labels
+
+
+def predict(extractor: Extractor, sentences: list[list[str]], *, each_sentence: bool = False,
+            from_text: bool = False) -> list[list[str]]:
+    """The labels `arner evaluate` scores: what `extractor` outputs (name lists, no function
+    word alone, calibrated scores of at least its min_score) on gold sentences, the whole
+    list as one document or each sentence as its own; with `from_text`, through the whole
+    extract pipeline on the sentences joined as text, mapped back onto the gold words."""
+    predicted: list[list[str]] = []
+    for document in ([sentence] for sentence in sentences) if each_sentence else [sentences]:
+        if from_text:
+            text, ranges = as_text(document)
+            predicted += project(extractor.extract(text), ranges)
+        else:
+            predicted += extractor.label(document)
+    return predicted
+
+
+def measure(extractor: Extractor, tests: dict[str, Path], *, each_sentence: bool) -> dict:
+    """meta.json's `scores` for CoNLL test sets, as `arner evaluate` gives them: each file as
+    one document (and, with `each_sentence`, each sentence alone, `<name>_each_sentence`),
+    plus words per second on the first file as one document."""
+    from .inputs.conll import read_conll
+
+    scores: dict = {}
+    for name, path in tests.items():
+        sentences, labels = read_conll(path)
+        started = time.perf_counter()
+        predicted = predict(extractor, sentences)
+        scores.setdefault("words_per_second", round(sum(map(len, sentences)) / (time.perf_counter() - started)))
+        scores[name] = summary(labels, predicted)
+        if each_sentence:
+            scores[name + "_each_sentence"] = summary(labels, predict(extractor, sentences, each_sentence=True))
+    return scores

@@ -117,6 +117,9 @@ def test_train_e5_on_a_tiny_file_writes_a_loadable_folder(tmp_path):
 
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["kind"] == "arner-e5" and "f1" in meta["scores"]["t"]
+    evaluated = CliRunner().invoke(cli, ["evaluate", str(train), "-m", str(out), "-f", "json", "-q"])
+    micro = next(row for row in json.loads(evaluated.stdout)["scores"] if row["type"] == "micro avg")
+    assert (meta["scores"]["t"]["precision"], meta["scores"]["t"]["f1"]) == (micro["precision"], micro["f1"])
     assert sum(f.stat().st_size for f in out.iterdir()) < 25_000_000
     found = CliRunner().invoke(cli, ["extract", "-m", str(out), "-f", "jsonl", "-q"], input="زار بغداد")
     assert found.exit_code == 0

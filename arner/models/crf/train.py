@@ -168,34 +168,26 @@ def train_from_files(
 
 
 def measure(model_dir: str | Path, test_sets: dict[str, str | Path]) -> dict:
-    """Score a saved model on CoNLL test sets and record speed/size in its meta.json.
+    """Score a saved model on CoNLL test sets as `arner evaluate` scores it
+    (`scoring.measure`: each file as one document) and record speed/size in its meta.json.
 
     Words per second are measured on the first test set with an empty word cache,
     in this process (one core).
     """
+    from ...extractor import Extractor
+    from ...scoring import measure as measure_tests
+
     folder = Path(model_dir)
     started = time.perf_counter()
-    model = CRFModel.load(folder)
-    load_seconds = time.perf_counter() - started
-    scores: dict = {}
-    for index, (name, path) in enumerate(test_sets.items()):
-        sentences, labels = read_conll(path)
-        if index == 0:
-            started = time.perf_counter()
-            model.predict(sentences)
-            words = sum(map(len, sentences))
-            scores["words_per_second"] = round(words / (time.perf_counter() - started))
-        scores[name] = evaluate(model, sentences, labels)
-    scores["load_seconds"] = round(load_seconds, 3)
-    scores["size_bytes"] = sum(
-        f.stat().st_size for f in folder.iterdir() if f.is_file()
-    )
-    model.meta["scores"] = {**model.meta.get("scores", {}), **scores}
-    model.meta["test_data"] = {name: str(path) for name, path in test_sets.items()}
-    (folder / META_FILE).write_text(
-        json.dumps(model.meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    return model.meta
+    extractor = Extractor(str(folder))
+    scores = {"load_seconds": round(time.perf_counter() - started, 3)}
+    scores.update(measure_tests(extractor, {name: Path(path) for name, path in test_sets.items()}, each_sentence=False))
+    scores["size_bytes"] = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    meta["scores"] = {**meta.get("scores", {}), **scores}
+    meta["test_data"] = {name: str(path) for name, path in test_sets.items()}
+    (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return meta
 
 
 def evaluate(model: CRFModel, sentences: list[list[str]], labels: list[list[str]]) -> dict:

@@ -307,26 +307,18 @@ def _write(out_dir: Path, tensors: dict, meta: dict) -> None:
 
 
 def measure(out_dir: Path, tests: dict[str, Path]) -> dict:
-    """Score the model in `out_dir` on CoNLL test sets into its meta.json.
-
-    Each test file is read as one document, as `arner evaluate` does; a model
-    with document evidence is also scored with each sentence alone.
+    """Score the model in `out_dir` on CoNLL test sets into its meta.json, as
+    `arner evaluate` scores it (`scoring.measure`): each test file as one
+    document, and each sentence alone since the document evidence reads across sentences.
     """
-    from ...inputs.conll import read_conll
+    from ...extractor import Extractor
+    from ...scoring import measure as measure_tests
 
     started = time.monotonic()
-    model = E5Recognizer.load(out_dir)
-    meta = json.loads((out_dir / META_FILE).read_text(encoding="utf-8"))
+    extractor = Extractor(str(out_dir))
     scores = {"load_seconds": round(time.monotonic() - started, 2)}
-    for name, path in tests.items():
-        sentences, labels = read_conll(path)
-        started = time.monotonic()
-        predicted = [[label for label, _ in sentence] for sentence in model.predict(sentences)]
-        scores.setdefault("words_per_second", round(sum(map(len, sentences)) / (time.monotonic() - started)))
-        scores[name] = summary(labels, predicted)
-        if model.evidence is not None:
-            alone = [[label for label, _ in model.predict([sentence])[0]] for sentence in sentences]
-            scores[name + "_each_sentence"] = summary(labels, alone)
+    scores.update(measure_tests(extractor, tests, each_sentence=extractor.recognizer.evidence is not None))
+    meta = json.loads((out_dir / META_FILE).read_text(encoding="utf-8"))
     meta["scores"] = {**meta.get("scores", {}), **scores}
     meta["test_data"] = {name: str(path) for name, path in tests.items()}
     _write_meta(out_dir, meta)
