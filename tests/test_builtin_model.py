@@ -84,6 +84,22 @@ def test_train_a_model_and_use_it(tmp_path):
     assert found == [("رامي", "PERS"), ("البصرة", "LOC")]
 
 
+def test_train_records_what_evaluate_gives_not_the_raw_labels(tmp_path):
+    # Gold and the CRF both call في a place; users never get a function word alone as an entity,
+    # so the recorded score must count it missed, as `arner evaluate` does.
+    train = tmp_path / "train.conll"
+    train.write_text("".join(f"زار O\n{name} B-{kind}\nأمس O\n\n" for name, kind in
+                             [("بغداد", "LOC"), ("الكاظمي", "PERS"), ("في", "LOC")] * 4), encoding="utf-8")
+    out = tmp_path / "model"
+    result = CliRunner().invoke(cli, ["train", str(train), "-o", str(out), "--test", f"mine={train}", "-q"])
+    assert result.exit_code == 0, result.stderr
+    recorded = json.loads((out / "meta.json").read_text(encoding="utf-8"))["scores"]["mine"]
+    evaluated = CliRunner().invoke(cli, ["evaluate", str(train), "-m", str(out), "-f", "json", "-q"])
+    micro = next(row for row in json.loads(evaluated.stdout)["scores"] if row["type"] == "micro avg")
+    assert (recorded["precision"], recorded["recall"], recorded["f1"]) == (micro["precision"], micro["recall"], micro["f1"])
+    assert recorded["recall"] < 1
+
+
 def test_documents_are_labelled_independently_of_their_neighbours():
     extractor = Extractor("builtin")
     sample = Path(__file__).resolve().parents[1] / "sample_data"
