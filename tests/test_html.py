@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import io
 import itertools
 import json
@@ -35,6 +36,9 @@ from arner.types import DocumentDone, SentenceResult
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+needs_poppler = pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("pdftotext")), reason="poppler is not installed (apt-get install poppler-utils)"
+)
 
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -379,6 +383,44 @@ def test_printed_the_legend_is_at_the_top_once_and_covers_no_text(tmp_path):
     legend = found["legendBox"]
     assert legend["bottom"] <= found["textBoxes"][0]["top"]
     assert all(legend["bottom"] <= text["top"] or legend["top"] >= text["bottom"] for text in found["textBoxes"])
+
+
+def printed(html_page: str, folder: Path, dpi: int = 50) -> tuple[list[list[bytes]], list[list[tuple[str, int, int, int, int]]]]:
+    """Pages 1 and 2 of the page printed to PDF by Chromium: each page's pixel rows, and its words with their boxes in pixels."""
+    pdf = folder / "page.pdf"
+    chromium(html_page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "2", "-png", str(pdf), str(folder / "page")], check=True)
+    rasters = [png_pixels(png.read_bytes())[2] for png in sorted(folder.glob("page-*.png"))]
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "2", str(pdf), "-"], capture_output=True, text=True, check=True)
+    scale, words = dpi / 72, []
+    for page_xml in bbox.stdout.split("<page ")[1:]:
+        words.append([
+            (html.unescape(word), int(float(x0) * scale), int(float(y0) * scale), int(float(x1) * scale) + 1, int(float(y1) * scale) + 1)
+            for x0, y0, x1, y1, word in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', page_xml)
+        ])
+    return rasters, words
+
+
+@needs_chromium
+@needs_poppler
+def test_printed_pages_show_every_word_and_the_legend_once(tmp_path):
+    """Printed, then rasterized: every word of the print without its legend has the same pixels with it."""
+    documents = [(f"news/{i}.txt", *((DOC1, ENTITIES1) if i % 2 == 0 else (DOC2, ENTITIES2))) for i in range(8)]
+    html_page = render(documents)
+    (tmp_path / "with").mkdir(), (tmp_path / "without").mkdir()
+    shown, _ = printed(html_page, tmp_path / "with")
+    hidden, words = printed(html_page.replace("</head>", "<style>.legend { visibility: hidden; }</style></head>", 1), tmp_path / "without")
+    assert len(shown) == len(hidden) == len(words) == 2  # two pages
+    assert shown[0] != hidden[0] and shown[1] == hidden[1]  # the legend is printed, on page 1 only
+    assert {"news/0.txt", "news/7.txt"} <= {w[0] for page_words in words for w in page_words}
+    assert sum(len(page_words) for page_words in words) > 8 * 20  # Arabic words too, not only the headings
+    covered = [
+        (number, word)
+        for number, (page_shown, page_hidden, page_words) in enumerate(zip(shown, hidden, words), 1)
+        for word, x0, y0, x1, y1 in page_words
+        if any(a[3 * x0 : 3 * x1] != b[3 * x0 : 3 * x1] for a, b in zip(page_shown[y0:y1], page_hidden[y0:y1]))
+    ]
+    assert covered == []
 
 
 # The page `arner extract -f html` writes, and `arner view`
