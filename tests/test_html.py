@@ -103,7 +103,8 @@ def render(documents: list[tuple[str, str | None, list[dict]]], summary: list[di
 
 FACTS_SCRIPT = """
 (function () {
-  function box(m) { var r = m.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }
+  function rect(r) { return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }
+  function box(m) { return rect(m.getBoundingClientRect()); }
   var out = {pwned: window.__pwned || 0, docs: [], legend: [], summaryRows: document.querySelectorAll(".summary tbody tr").length};
   document.querySelectorAll("section.doc").forEach(function (section) {
     var text = section.querySelector(".text");
@@ -112,11 +113,14 @@ FACTS_SCRIPT = """
       images: section.querySelectorAll("img").length, scripts: section.querySelectorAll("script").length};
     if (text) text.querySelectorAll("mark").forEach(function (m) {
       doc.marks.push({text: m.textContent, innerText: m.innerText, type: m.dataset.type, start: +m.dataset.start,
-        end: +m.dataset.end, score: m.dataset.score, title: m.title, box: box(m), rects: m.getClientRects().length});
+        end: +m.dataset.end, score: m.dataset.score, title: m.title, box: box(m), rects: m.getClientRects().length,
+        pieces: Array.from(m.getClientRects()).map(rect)});
     });
     out.docs.push(doc);
   });
   document.querySelectorAll(".legend button").forEach(function (b) { out.legend.push(b.innerText); });
+  out.legendBoxes = {};
+  document.querySelectorAll(".legend button").forEach(function (b) { out.legendBoxes[b.dataset.type] = box(b); });
   var button = document.querySelector('.legend button[data-type="PERS"]');
   if (button) {
     button.click();
@@ -335,6 +339,53 @@ def test_screenshot_shows_marks_in_their_colours_and_low_scores_outlined(tmp_pat
                 expected = (255, 255, 255) if mark["text"] == low["text"] else FILLS[mark["type"]]
                 assert commonest_colour(rows, mark["box"]) == expected, mark["text"]
     assert found["below"] == [e["text"] for e in ENTITIES1[2:3] + [low] + ENTITIES2[4:]]  # the filter at 0.90
+
+
+def underline(rows: list[bytes], box: dict, inset: int = 6) -> tuple[str, ...]:
+    """The pattern of a box's bottom border, colour aside: its 3 lowest inked rows, each a full line, a
+    gap, dots or dashes (runs of dark pixels up to 4 long, or longer), repeats merged (double: line, gap, line)."""
+    left, right = int(box["left"]) + inset, int(box["right"]) - inset
+
+    def dark(row: bytes) -> list[bool]:
+        return [sum(row[3 * x : 3 * x + 3]) < 600 for x in range(left, right)]
+
+    bottom = max(y for y in range(int(box["top"]), round(box["bottom"])) if sum(dark(rows[y])) > (right - left) / 3)
+    pattern: list[str] = []
+    for y in range(bottom - 2, bottom + 1):
+        ink = dark(rows[y])
+        runs = [len(list(group)) for on, group in itertools.groupby(ink) if on]
+        kind = "line" if all(ink) else "gap" if not runs else "dots" if sorted(runs)[len(runs) // 2] <= 4 else "dashes"
+        if not pattern or pattern[-1] != kind:
+            pattern.append(kind)
+    return tuple(pattern)
+
+
+@needs_chromium
+def test_every_piece_of_a_wrapped_mark_shows_its_type_without_colour(tmp_path):
+    """In a narrow frame each mark breaks over lines; the tag is on the last piece only, so every piece
+    carries its type's fill (none when scored low) and its type's underline pattern, the four patterns
+    differ, and the legend shows each."""
+    names = {
+        "PERS": "الرئيس مصطفى عبد اللطيف مشتت الكاظمي الغريباوي الحسيني",
+        "LOC": "مطار بغداد الدولي في ضواحي العاصمة العراقية الغربية",
+        "ORG": "هيئة الحشد الشعبي وفصائل المقاومة الإسلامية في العراق",
+        "MISC": "المهرجان الثقافي العربي الدولي للشعر والأدب والفنون",
+    }
+    document = "قال " + " وقال ".join(names.values()) + "."
+    entities = [entity(document, name, kind, 0.3 if kind == "MISC" else 0.9) for kind, name in names.items()]
+    html_page = render([("wrap.txt", document, entities)]).replace("</head>", "<style>.doc { width: 240px; }</style></head>", 1)
+    found = layout(html_page)
+    png = tmp_path / "page.png"
+    chromium(html_page, f"--screenshot={png}")
+    _, height, rows = png_pixels(png.read_bytes())
+    patterns = {}
+    for mark in found["docs"][0]["marks"]:
+        assert len(mark["pieces"]) >= 3 and mark["pieces"][-1]["bottom"] < height, mark["type"]
+        for piece in mark["pieces"]:
+            assert commonest_colour(rows, piece) == ((255, 255, 255) if mark["type"] == "MISC" else FILLS[mark["type"]])
+        patterns[mark["type"]] = {underline(rows, piece) for piece in mark["pieces"]}
+        assert patterns[mark["type"]] == {underline(rows, found["legendBoxes"][mark["type"]])}, mark["type"]
+    assert len({frozenset(pattern) for pattern in patterns.values()}) == 4, patterns
 
 
 def phone_layout(html_page: str, width: int = 412) -> dict:
