@@ -261,12 +261,23 @@ def test_entities_alone_when_the_text_is_not_readable():
     assert doc["text"] is None and doc["marks"] == [] and doc["tableMarks"] == len(ENTITIES1)
 
 
+def assert_shows_text_and_marks(rows: list[bytes], kinds: set[str]) -> None:
+    """Not blank: rows with dark letters beyond the heading and legend of a page with no document (28 rows of
+    1000 by 900; a document of two lines adds 36), and each type's fill over a mark's area (200 px at least)."""
+    inked = sum(any(sum(row[x : x + 3]) < 200 for x in range(0, len(row), 3)) for row in rows)
+    assert inked > 50, inked
+    for kind in kinds:
+        fill = bytes(FILLS[kind])
+        assert sum(row.count(fill) for row in rows) > 200, kind
+
+
 @needs_chromium
 def test_screenshot(tmp_path):
     png = tmp_path / "page.png"
     chromium(render([("news/iraq.txt", DOC1, ENTITIES1)]), f"--screenshot={png}")
-    data = png.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 1000
+    width, height, rows = png_pixels(png.read_bytes())
+    assert (width, height) == (1000, 900)
+    assert_shows_text_and_marks(rows, {"PERS", "LOC", "ORG"})
 
 
 def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
@@ -332,7 +343,7 @@ def test_screenshot_shows_marks_in_their_colours_and_low_scores_outlined(tmp_pat
     chromium(html_page, f"--screenshot={png}")
     width, height, rows = png_pixels(png.read_bytes())
     assert (width, height) == (1000, 900)
-    assert len({row for row in rows}) > 100  # not blank
+    assert_shows_text_and_marks(rows, {"PERS", "LOC", "ORG", "MISC"})
     for doc in found["docs"]:
         for mark in doc["marks"]:
             if mark["box"]["bottom"] < height:
