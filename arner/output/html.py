@@ -321,7 +321,7 @@ def page_end(
     total = sum(int(count) for count in counts.values())
     legend = (
         f'<nav class="legend" aria-label="entity types"><span class="label" dir="ltr">{_entities(total)}</span>{buttons}'
-        f'<span dir="ltr"><span class="low-key">dashed</span>: score below {LOW_SCORE:.2f}</span>'
+        f'<span dir="ltr"><span class="low-key">outlined</span>: score below {LOW_SCORE:.2f}</span>'
         '<label dir="ltr">hide scores below <input type="range" min="0" max="1" step="0.05" value="0">'
         "<output>0.00</output></label></nav>\n"
     )
