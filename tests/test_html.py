@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import io
 import itertools
 import json
@@ -35,6 +36,9 @@ from arner.types import DocumentDone, SentenceResult
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+needs_poppler = pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("pdftotext")), reason="poppler is not installed (apt-get install poppler-utils)"
+)
 
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -99,7 +103,8 @@ def render(documents: list[tuple[str, str | None, list[dict]]], summary: list[di
 
 FACTS_SCRIPT = """
 (function () {
-  function box(m) { var r = m.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }
+  function rect(r) { return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }
+  function box(m) { return rect(m.getBoundingClientRect()); }
   var out = {pwned: window.__pwned || 0, docs: [], legend: [], summaryRows: document.querySelectorAll(".summary tbody tr").length};
   document.querySelectorAll("section.doc").forEach(function (section) {
     var text = section.querySelector(".text");
@@ -108,11 +113,17 @@ FACTS_SCRIPT = """
       images: section.querySelectorAll("img").length, scripts: section.querySelectorAll("script").length};
     if (text) text.querySelectorAll("mark").forEach(function (m) {
       doc.marks.push({text: m.textContent, innerText: m.innerText, type: m.dataset.type, start: +m.dataset.start,
-        end: +m.dataset.end, score: m.dataset.score, title: m.title, box: box(m), rects: m.getClientRects().length});
+        end: +m.dataset.end, score: m.dataset.score, title: m.title, box: box(m), rects: m.getClientRects().length,
+        pieces: Array.from(m.getClientRects()).map(rect)});
     });
     out.docs.push(doc);
   });
   document.querySelectorAll(".legend button").forEach(function (b) { out.legend.push(b.innerText); });
+  out.lowKey = (document.querySelector(".legend .low-key") || {}).textContent;
+  out.underlines = {};
+  document.querySelectorAll(".text mark").forEach(function (m) { out.underlines[m.dataset.type] = getComputedStyle(m).borderBottomStyle; });
+  out.legendBoxes = {};
+  document.querySelectorAll(".legend button").forEach(function (b) { out.legendBoxes[b.dataset.type] = box(b); });
   var button = document.querySelector('.legend button[data-type="PERS"]');
   if (button) {
     button.click();
@@ -247,18 +258,36 @@ def test_legend_counts_and_toggles(facts):
 
 
 @needs_chromium
+def test_the_low_score_key_names_no_type_s_underline(facts):
+    """The legend's key for low scores does not call them by a pattern that marks a type (ORG is dashed)."""
+    assert facts["underlines"] == {"PERS": "solid", "LOC": "double", "ORG": "dashed", "MISC": "dotted"}
+    assert facts["lowKey"] == "outlined"
+
+
+@needs_chromium
 def test_entities_alone_when_the_text_is_not_readable():
     found = layout(render([("gone.txt", None, ENTITIES1)]))
     doc = found["docs"][0]
     assert doc["text"] is None and doc["marks"] == [] and doc["tableMarks"] == len(ENTITIES1)
 
 
+def assert_shows_text_and_marks(rows: list[bytes], kinds: set[str]) -> None:
+    """Not blank: rows with dark letters beyond the heading and legend of a page with no document (28 rows of
+    1000 by 900; a document of two lines adds 36), and each type's fill over a mark's area (200 px at least)."""
+    inked = sum(any(sum(row[x : x + 3]) < 200 for x in range(0, len(row), 3)) for row in rows)
+    assert inked > 50, inked
+    for kind in kinds:
+        fill = bytes(FILLS[kind])
+        assert sum(row.count(fill) for row in rows) > 200, kind
+
+
 @needs_chromium
 def test_screenshot(tmp_path):
     png = tmp_path / "page.png"
     chromium(render([("news/iraq.txt", DOC1, ENTITIES1)]), f"--screenshot={png}")
-    data = png.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 1000
+    width, height, rows = png_pixels(png.read_bytes())
+    assert (width, height) == (1000, 900)
+    assert_shows_text_and_marks(rows, {"PERS", "LOC", "ORG"})
 
 
 def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
@@ -324,13 +353,60 @@ def test_screenshot_shows_marks_in_their_colours_and_low_scores_outlined(tmp_pat
     chromium(html_page, f"--screenshot={png}")
     width, height, rows = png_pixels(png.read_bytes())
     assert (width, height) == (1000, 900)
-    assert len({row for row in rows}) > 100  # not blank
+    assert_shows_text_and_marks(rows, {"PERS", "LOC", "ORG", "MISC"})
     for doc in found["docs"]:
         for mark in doc["marks"]:
             if mark["box"]["bottom"] < height:
                 expected = (255, 255, 255) if mark["text"] == low["text"] else FILLS[mark["type"]]
                 assert commonest_colour(rows, mark["box"]) == expected, mark["text"]
     assert found["below"] == [e["text"] for e in ENTITIES1[2:3] + [low] + ENTITIES2[4:]]  # the filter at 0.90
+
+
+def underline(rows: list[bytes], box: dict, inset: int = 6) -> tuple[str, ...]:
+    """The pattern of a box's bottom border, colour aside: its 3 lowest inked rows, each a full line, a
+    gap, dots or dashes (runs of dark pixels up to 4 long, or longer), repeats merged (double: line, gap, line)."""
+    left, right = int(box["left"]) + inset, int(box["right"]) - inset
+
+    def dark(row: bytes) -> list[bool]:
+        return [sum(row[3 * x : 3 * x + 3]) < 600 for x in range(left, right)]
+
+    bottom = max(y for y in range(int(box["top"]), round(box["bottom"])) if sum(dark(rows[y])) > (right - left) / 3)
+    pattern: list[str] = []
+    for y in range(bottom - 2, bottom + 1):
+        ink = dark(rows[y])
+        runs = [len(list(group)) for on, group in itertools.groupby(ink) if on]
+        kind = "line" if all(ink) else "gap" if not runs else "dots" if sorted(runs)[len(runs) // 2] <= 4 else "dashes"
+        if not pattern or pattern[-1] != kind:
+            pattern.append(kind)
+    return tuple(pattern)
+
+
+@needs_chromium
+def test_every_piece_of_a_wrapped_mark_shows_its_type_without_colour(tmp_path):
+    """In a narrow frame each mark breaks over lines; the tag is on the last piece only, so every piece
+    carries its type's fill (none when scored low) and its type's underline pattern, the four patterns
+    differ, and the legend shows each."""
+    names = {
+        "PERS": "الرئيس مصطفى عبد اللطيف مشتت الكاظمي الغريباوي الحسيني",
+        "LOC": "مطار بغداد الدولي في ضواحي العاصمة العراقية الغربية",
+        "ORG": "هيئة الحشد الشعبي وفصائل المقاومة الإسلامية في العراق",
+        "MISC": "المهرجان الثقافي العربي الدولي للشعر والأدب والفنون",
+    }
+    document = "قال " + " وقال ".join(names.values()) + "."
+    entities = [entity(document, name, kind, 0.3 if kind == "MISC" else 0.9) for kind, name in names.items()]
+    html_page = render([("wrap.txt", document, entities)]).replace("</head>", "<style>.doc { width: 240px; }</style></head>", 1)
+    found = layout(html_page)
+    png = tmp_path / "page.png"
+    chromium(html_page, f"--screenshot={png}")
+    _, height, rows = png_pixels(png.read_bytes())
+    patterns = {}
+    for mark in found["docs"][0]["marks"]:
+        assert len(mark["pieces"]) >= 3 and mark["pieces"][-1]["bottom"] < height, mark["type"]
+        for piece in mark["pieces"]:
+            assert commonest_colour(rows, piece) == ((255, 255, 255) if mark["type"] == "MISC" else FILLS[mark["type"]])
+        patterns[mark["type"]] = {underline(rows, piece) for piece in mark["pieces"]}
+        assert patterns[mark["type"]] == {underline(rows, found["legendBoxes"][mark["type"]])}, mark["type"]
+    assert len({frozenset(pattern) for pattern in patterns.values()}) == 4, patterns
 
 
 def phone_layout(html_page: str, width: int = 412) -> dict:
@@ -368,17 +444,52 @@ def test_a_phone_sees_the_page_without_scrolling_sideways_and_a_tap_shows_detail
 
 
 @needs_chromium
-def test_printed_the_legend_is_at_the_top_once_and_covers_no_text(tmp_path):
+def test_printed_the_legend_is_at_the_top_once_and_covers_no_text():
     html_page = render([("news/iraq.txt", DOC1, ENTITIES1), ("news/un.txt", DOC2, ENTITIES2)])
-    pdf = tmp_path / "page.pdf"
-    chromium(html_page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
-    assert pdf.read_bytes().startswith(b"%PDF") and pdf.read_bytes().count(b"/Type /Page\n") + pdf.read_bytes().count(b"/Type /Page\r") + pdf.read_bytes().count(b"/Type/Page") >= 1
-    # The print rules, applied on screen at a page's width: the legend sits above the first document, overlapping none.
+    # The PDF itself: test_printed_pages_show_every_word_and_the_legend_once. The print rules, applied on screen at a page's width: the legend sits above the first document, overlapping none.
     as_printed = html_page.replace("@media print", "@media all")
     found = layout(as_printed, width=794)
     legend = found["legendBox"]
     assert legend["bottom"] <= found["textBoxes"][0]["top"]
     assert all(legend["bottom"] <= text["top"] or legend["top"] >= text["bottom"] for text in found["textBoxes"])
+
+
+def printed(html_page: str, folder: Path, dpi: int = 50) -> tuple[list[list[bytes]], list[list[tuple[str, int, int, int, int]]]]:
+    """Pages 1 and 2 of the page printed to PDF by Chromium: each page's pixel rows, and its words with their boxes in pixels."""
+    pdf = folder / "page.pdf"
+    chromium(html_page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "2", "-png", str(pdf), str(folder / "page")], check=True)
+    rasters = [png_pixels(png.read_bytes())[2] for png in sorted(folder.glob("page-*.png"))]
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "2", str(pdf), "-"], capture_output=True, text=True, check=True)
+    scale, words = dpi / 72, []
+    for page_xml in bbox.stdout.split("<page ")[1:]:
+        words.append([
+            (html.unescape(word), int(float(x0) * scale), int(float(y0) * scale), int(float(x1) * scale) + 1, int(float(y1) * scale) + 1)
+            for x0, y0, x1, y1, word in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', page_xml)
+        ])
+    return rasters, words
+
+
+@needs_chromium
+@needs_poppler
+def test_printed_pages_show_every_word_and_the_legend_once(tmp_path):
+    """Printed, then rasterized: every word of the print without its legend has the same pixels with it."""
+    documents = [(f"news/{i}.txt", *((DOC1, ENTITIES1) if i % 2 == 0 else (DOC2, ENTITIES2))) for i in range(8)]
+    html_page = render(documents)
+    (tmp_path / "with").mkdir(), (tmp_path / "without").mkdir()
+    shown, _ = printed(html_page, tmp_path / "with")
+    hidden, words = printed(html_page.replace("</head>", "<style>.legend { visibility: hidden; }</style></head>", 1), tmp_path / "without")
+    assert len(shown) == len(hidden) == len(words) == 2  # two pages
+    assert shown[0] != hidden[0] and shown[1] == hidden[1]  # the legend is printed, on page 1 only
+    assert {"news/0.txt", "news/7.txt"} <= {w[0] for page_words in words for w in page_words}
+    assert sum(len(page_words) for page_words in words) > 8 * 20  # Arabic words too, not only the headings
+    covered = [
+        (number, word)
+        for number, (page_shown, page_hidden, page_words) in enumerate(zip(shown, hidden, words), 1)
+        for word, x0, y0, x1, y1 in page_words
+        if any(a[3 * x0 : 3 * x1] != b[3 * x0 : 3 * x1] for a, b in zip(page_shown[y0:y1], page_hidden[y0:y1]))
+    ]
+    assert covered == []
 
 
 # The page `arner extract -f html` writes, and `arner view`

@@ -42,8 +42,9 @@ TYPE_NAMES = {"PERS": "person", "LOC": "location", "ORG": "organization", "MISC"
 LOW_SCORE = 0.5
 
 # Colours from Okabe and Ito's palette (told apart under deuteranopia and protanopia), as pale fills
-# with a strong edge; each type also has its own underline (solid, double, dashed, dotted) and a
-# tag, so no reader depends on colour.
+# with a strong edge; each type also has its own underline (solid, double, dashed, dotted: 3 px, the
+# least that draws a double line), on every piece of a mark broken over lines and on its legend
+# button, and a tag (on the last piece), so no reader depends on colour.
 _CSS = """
 :root { color-scheme: light dark; --ink: #1d1d1f; --muted: #55555a; --rule: #d9d9de; --page: #fafafa;
   --card: #fff; --tag: #1d1d1f;
@@ -72,7 +73,7 @@ h1 { font-size: 22px; margin: 0 0 4px; order: -3; }
   border-radius: 8px; padding: 4px 8px; margin: 0 0 16px; display: flex; flex-wrap: wrap;
   gap: 4px 8px; align-items: center; }
 .legend button { font: inherit; color: var(--ink); border: 1px solid var(--edge, var(--rule)); border-radius: 6px;
-  padding: 1px 8px; background: var(--bg, transparent); cursor: pointer; }
+  border-bottom: 3px var(--line, solid) var(--edge, var(--rule)); padding: 1px 8px; background: var(--bg, transparent); cursor: pointer; }
 .legend button[aria-pressed="false"] { background: transparent; color: var(--muted); text-decoration: line-through; }
 .legend label { display: inline-flex; gap: 4px; align-items: center; }
 .legend .low-key { border: 2px dashed var(--muted); border-radius: 4px; padding: 0 4px; }
@@ -83,10 +84,11 @@ h1 { font-size: 22px; margin: 0 0 4px; order: -3; }
 .doc h2 bdi, .name { unicode-bidi: isolate; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; unicode-bidi: plaintext; margin: 0; }
 mark { unicode-bidi: isolate; color: inherit; background: var(--bg, transparent);
-  border: 0 solid transparent; border-bottom: 2px var(--line, solid) var(--edge, var(--muted));
+  border: 0 solid transparent; border-bottom: 3px var(--line, solid) var(--edge, var(--muted));
   border-radius: 3px; padding: 0 2px; box-decoration-break: clone;
   -webkit-box-decoration-break: clone; cursor: help; }
-mark.low { background: transparent; border: 1px dashed var(--edge, var(--muted)); border-bottom-width: 2px;
+mark.low { background: transparent; border: 1px dashed var(--edge, var(--muted));
+  border-bottom: 3px var(--line, solid) var(--edge, var(--muted));
   padding: 0 1px; }
 mark::after { content: attr(data-type); font: 700 11px/1 "DejaVu Sans", sans-serif;
   letter-spacing: .04em; color: var(--tag); margin-inline-start: 4px; vertical-align: 1px; }
@@ -319,7 +321,7 @@ def page_end(
     total = sum(int(count) for count in counts.values())
     legend = (
         f'<nav class="legend" aria-label="entity types"><span class="label" dir="ltr">{_entities(total)}</span>{buttons}'
-        f'<span dir="ltr"><span class="low-key">dashed</span>: score below {LOW_SCORE:.2f}</span>'
+        f'<span dir="ltr"><span class="low-key">outlined</span>: score below {LOW_SCORE:.2f}</span>'
         '<label dir="ltr">hide scores below <input type="range" min="0" max="1" step="0.05" value="0">'
         "<output>0.00</output></label></nav>\n"
     )
