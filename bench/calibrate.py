@@ -23,9 +23,7 @@ import tempfile
 from pathlib import Path
 
 from arner import Extractor
-from arner.inputs.conll import read_conll
-from arner.models.crf.model import CRFModel
-from arner.models.crf.train import train as train_crf
+from arner.models.crf.train import held_out_dev
 from arner.scoring import canonical_tag
 from arner.text.spans import bio_spans, calibrated
 
@@ -83,13 +81,8 @@ def main() -> None:
 
 
 def calibrate(train: Path, crf_dir: Path | None, models: list[str] | None, write: bool) -> None:
-    sentences, gold = read_conll(train)
-    cut = len(sentences) * 9 // 10
-    if crf_dir:
-        crf = CRFModel.load(crf_dir)
-    else:
-        crf = train_crf(sentences[:cut], [[canonical_tag(tag) for tag in tags] for tags in gold[:cut]])
-    dev, dev_gold = sentences[cut:], [[canonical_tag(tag) for tag in tags] for tags in gold[cut:]]
+    dev, gold, crf = held_out_dev(train, crf_dir)
+    dev_gold = [[canonical_tag(tag) for tag in tags] for tags in gold]
     gold_spans = [set(bio_spans(tags)) for tags in dev_gold]
     n_gold = sum(map(len, gold_spans))
 

@@ -27,7 +27,7 @@ from arner.models import Settings
 from arner.models import e5
 from arner.models.crf import BUILTIN_DIR
 from arner.models.crf.model import CRFModel
-from arner.models.crf.train import train as train_crf
+from arner.models.crf.train import held_out_dev
 from arner.models.e5.model import E5Recognizer
 from arner.models.e5.train import measure
 from arner.models.evidence import Evidence, best, viterbi
@@ -87,13 +87,8 @@ def tune(dev: Split) -> list[tuple[str, Evidence | None, object]]:
 
 def run(model_dir: Path, train: Path, crf_dir: Path | None, test: list[str], write: bool) -> None:
     model = E5Recognizer.load(model_dir, Settings("cpu"))
-    sentences, gold = read_conll(train)
-    cut = len(sentences) * 9 // 10
-    if crf_dir:
-        crf = CRFModel.load(crf_dir)
-    else:
-        crf = train_crf(sentences[:cut], [[canonical_tag(tag) for tag in tags] for tags in gold[:cut]])
-    dev = Split(sentences[cut:], gold[cut:], model, crf)
+    sentences, gold, crf = held_out_dev(train, crf_dir)
+    dev = Split(sentences, gold, model, crf)
     shipped = CRFModel.load(BUILTIN_DIR)
     tests = {name: Split(*read_conll(Path(path)), model, shipped) for name, path in (t.split("=", 1) for t in test)}
     variants = tune(dev)
