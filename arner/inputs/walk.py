@@ -171,9 +171,14 @@ def _walk(
             yield found
 
 
+def takes(name: str, pattern: str) -> bool:
+    """Whether a walk takes a file of this name: not hidden (nor is a hidden folder entered), and matched by `pattern`."""
+    return not name.startswith(".") and fnmatch.fnmatch(name, pattern)
+
+
 def _file(child: Path, is_symlink: bool, pattern: str, root: Path, matched: list[int]):
     """A listed name that is not a folder: (path, source, relpath), Skipped, or None to pass over."""
-    matches = fnmatch.fnmatch(child.name, pattern)
+    matches = takes(child.name, pattern)
     if not matches and not is_symlink:
         return None
     try:

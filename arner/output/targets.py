@@ -7,13 +7,12 @@ reads under a name the glob matches: a later run would read it as an input.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
 from ..errors import OutputClash
-from ..inputs.walk import FileKey, display_name, find_inputs, file_key
+from ..inputs.walk import FileKey, display_name, file_key, find_inputs, takes
 from ..types import Skipped
 
 HINT = "choose an --output-dir outside the inputs"
@@ -49,7 +48,7 @@ def check_outputs(
         if replaced is not None:
             same = "" if shown == replaced else f" ({shown} is the same file)"
             raise OutputClash(f"the output for {source} would replace the input {replaced}{same}", HINT)
-        if _walk_reads(output.name, pattern) and file_key(output.parent) in entered:
+        if takes(output.name, pattern) and file_key(output.parent) in entered:
             raise OutputClash(
                 f"the output for {source}, {shown}, would be in an input folder where --glob {display_name(repr(pattern))} finds it: "
                 "the next run would read it as an input",
@@ -64,8 +63,3 @@ def _stdin_key(stdin: BinaryIO | None) -> FileKey | None:
     except (AttributeError, OSError, ValueError):
         return None
     return info.st_dev, info.st_ino
-
-
-def _walk_reads(name: str, pattern: str) -> bool:
-    """Whether a walk would take a file of this name (see inputs.walk)."""
-    return not name.startswith(".") and fnmatch.fnmatch(name, pattern)
