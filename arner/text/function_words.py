@@ -1,19 +1,18 @@
 """The closed list of Arabic function words and particles: never a name, alone.
 
-Words are compared after removing diacritics and tatweel and unifying alef forms,
-but, unlike `normalize`, with ى kept apart from ي: على (on) is a function word,
-علي (Ali) a name. A leading و/ف, then ب/ل/ك, may come before a listed word
+Words are compared after removing diacritics and tatweel (`strip_marks`) but,
+unlike `normalize`, with ى kept apart from ي and hamza forms apart from bare
+alef: على (on) is a function word, علي (Ali) a name; أمام (in front of) one,
+إمام (imam) not. Common spellings without hamza are listed too (الى, او). A leading و/ف, then ب/ل/ك, may come before a listed word
 ("وعلى", "لهذا"). ANERcorp itself writes some ى as ي ("علي" for على): those
 spellings are left to the models, since they are also names.
 """
 
 from __future__ import annotations
 
-import re
+from .normalize import CONJUNCTIONS, MIN_REST, PREPOSITIONS, normalize, strip_marks
 
-from .normalize import normalize
-
-# One group per line of the list; the words as news spells them (alef forms are unified on comparison).
+# One group per line of the list; the words as news spells them.
 _GROUPS = {
     "prepositions": "في فى من إلى الى على عن مع عند لدى حتى منذ مذ بين حول خلال نحو ضد دون سوى عبر "
     "قبل بعد فوق تحت أمام وراء لدن رغم بدون بلا مثل",
@@ -31,15 +30,7 @@ _GROUPS = {
 }
 # Short words with a conjunction, listed whole: a clitic is stripped only before a longer word.
 _JOINED = "وفي وفى ومن وعن ومع ولا ولم ولن وهو وهي وهم وما ولو وقد وكل فلا فما فمن فهو فهي فقد فلم"
-_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, superscript alef, tatweel
-
-
-def light(word: str) -> str:
-    """`word` without diacritics and tatweel; letters otherwise as written."""
-    return _MARKS.sub("", word)
-
-
-_BASE = frozenset(light(word) for words in _GROUPS.values() for word in words.split())
+_BASE = frozenset(strip_marks(word) for words in _GROUPS.values() for word in words.split())
 FUNCTION_WORDS = _BASE | frozenset(_JOINED.split())
 
 # The forms function words take once normalized (ى as ي: علي for على), which names share.
@@ -47,13 +38,13 @@ NORMALIZED_FUNCTION_WORDS = frozenset(normalize(word) for word in FUNCTION_WORDS
 
 
 def function_word(word: str) -> str | None:
-    """The listed function word `word` is (after a leading و/ف and ب/ل/ك), in its `light` form, or None."""
-    form = light(word)
+    """The listed function word `word` is (after a leading و/ف and ب/ل/ك), without its marks, or None."""
+    form = strip_marks(word)
     if form in FUNCTION_WORDS:
         return form
-    rest = form[1:] if form[:1] in "وف" else form
-    for candidate in (rest, rest[1:] if rest[:1] in "بلك" else ""):
-        if len(candidate) >= 3 and candidate in _BASE:
+    rest = form[1:] if form[:1] in CONJUNCTIONS else form
+    for candidate in (rest, rest[1:] if rest[:1] in PREPOSITIONS else ""):
+        if len(candidate) >= MIN_REST and candidate in _BASE:
             return candidate
     return None
 

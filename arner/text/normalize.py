@@ -15,11 +15,10 @@ import re
 import unicodedata
 from collections.abc import Container
 
+# Harakat, tanween, shadda, sukun, small marks; superscript alef, tatweel.
+_MARKS = [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u0640"]
 _DELETE = (
-    [
-        chr(c) for c in range(0x064B, 0x0660)
-    ]  # harakat, tanween, shadda, sukun, small marks
-    + ["\u0670", "\u0640"]  # superscript alef, tatweel
+    _MARKS
     + [
         chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06DE, 0x06E9)
     ]  # Quranic marks
@@ -40,13 +39,15 @@ _TABLE = str.maketrans(
     }
 )
 
+_MARKS_TABLE = str.maketrans({ch: None for ch in _MARKS})
+
 # Arabic presentation forms (contextual letter shapes, ligatures) and variation selectors.
 _FOLDED = re.compile("[\ufb50-\ufdff\ufe70-\ufeff\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufefe]")
 
-_CONJUNCTIONS = ("و", "ف")
-_PREPOSITIONS = ("ب", "ل", "ك")
-_MIN_REST = 3  # shorter remainders are too often the word itself ("ولد", "لبس")
+CONJUNCTIONS = ("و", "ف")
+PREPOSITIONS = ("ب", "ل", "ك")
+MIN_REST = 3  # shorter remainders are too often the word itself ("ولد", "لبس")
 
 
 def fold(word: str) -> str:
@@ -73,6 +74,11 @@ def has_arabic_letter(text: str) -> bool:
     return any(unicodedata.category(ch).startswith("L") for ch in _ARABIC.findall(text))
 
 
+def strip_marks(text: str) -> str:
+    """`text` without diacritics and tatweel; letters otherwise as written (ى, ة and hamza kept)."""
+    return text.translate(_MARKS_TABLE)
+
+
 def normalize(text: str) -> str:
     """Return `text` without diacritics/controls and with unified letter forms."""
     return text.translate(_TABLE)
@@ -80,11 +86,11 @@ def normalize(text: str) -> str:
 
 def _split_article(word: str) -> str | None:
     """Return the definite noun inside `word` if it is (prep +) ال + noun, else None."""
-    if word.startswith("ال") and len(word) - 2 >= _MIN_REST:
+    if word.startswith("ال") and len(word) - 2 >= MIN_REST:
         return word
-    if word[:1] in _PREPOSITIONS and word[1:3] == "ال" and len(word) - 3 >= _MIN_REST:
+    if word[:1] in PREPOSITIONS and word[1:3] == "ال" and len(word) - 3 >= MIN_REST:
         return word[1:]
-    if word.startswith("لل") and len(word) - 2 >= _MIN_REST:  # ل + ال drops the alef
+    if word.startswith("لل") and len(word) - 2 >= MIN_REST:  # ل + ال drops the alef
         return "ال" + word[2:]
     return None
 
@@ -98,17 +104,17 @@ def strip_proclitics(word: str, known: Container[str] | None = None) -> str:
     clitic is also stripped when the remainder is known and the word itself
     is not ("وبغداد" -> "بغداد", while "لبنان" stays).
     """
-    rest = word[1:] if word[:1] in _CONJUNCTIONS else word
+    rest = word[1:] if word[:1] in CONJUNCTIONS else word
     article = _split_article(rest)
     if article is not None:
         return article
     if known is None or word in known:
         return word
     candidates = [rest] if rest is not word else []
-    if rest[:1] in _PREPOSITIONS:
+    if rest[:1] in PREPOSITIONS:
         candidates.append(rest[1:])
     for candidate in candidates:
-        if len(candidate) >= _MIN_REST and candidate in known:
+        if len(candidate) >= MIN_REST and candidate in known:
             return candidate
     return word
 
@@ -123,9 +129,9 @@ def entity_key(text: str, known: Container[str] | None = None) -> str:
     if not words:
         return ""
     first = strip_proclitics(words[0], known)
-    if known is not None and first == words[0] and first[:1] in _CONJUNCTIONS:
+    if known is not None and first == words[0] and first[:1] in CONJUNCTIONS:
         rest = strip_proclitics(first[1:], known)
-        if len(rest) >= _MIN_REST and rest in known:
+        if len(rest) >= MIN_REST and rest in known:
             first = rest
     words[0] = first
     return " ".join(words)
