@@ -24,7 +24,7 @@ from .errors import InputError, OutputError
 from .extractor import Extractor
 from .inputs.sources import Document, open_document, stdin_document
 from .inputs.walk import find_inputs
-from .output import Writer
+from .output import Writer, entity_count
 from .types import DocumentDone, Event, SentenceResult, Skipped
 
 
@@ -41,7 +41,7 @@ class Report:
             parts.append(f"{self.existing} already done")
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
-        parts.append(f"{self.entities} entit{'ies' if self.entities != 1 else 'y'}")
+        parts.append(entity_count(self.entities))
         return "arner: " + ", ".join(parts)
 
 

@@ -15,6 +15,11 @@ from ..types import DocumentDone, Entity, SentenceResult
 FORMATS = ("table", "json", "jsonl", "tsv", "conll", "html")
 
 
+def entity_count(count: int) -> str:
+    """"1 entity", "2 entities": as every line and page that counts them says it."""
+    return f"{count} entit{'y' if count == 1 else 'ies'}"
+
+
 def source_name(source: str) -> str:
     """How a document is named for people (tables, the page, notes): stdin is `<stdin>`."""
     return "<stdin>" if source == "-" else source

@@ -23,7 +23,7 @@ from dataclasses import asdict
 from typing import Iterator, TextIO
 
 from ..types import TYPES, DocumentDone, Entity, SentenceResult
-from . import PerDocumentWriter, source_name
+from . import PerDocumentWriter, entity_count, source_name
 from .bidi import CONTROL_NAMES, CONTROLS
 from .formats import DirectoryWriter, Summary
 
@@ -277,8 +277,8 @@ def document_parts(source: str, text: str | None, entities: list[dict], number: 
         yield '<p class="none" dir="ltr">No entities found.</p>\n'
     if skipped:
         yield (
-            f'<details class="skipped"><summary class="none" dir="ltr">{len(skipped)} '
-            f'entit{"y" if len(skipped) == 1 else "ies"} not matching this text</summary>\n'
+            f'<details class="skipped"><summary class="none" dir="ltr">{entity_count(len(skipped))} '
+            'not matching this text</summary>\n'
             + _entity_table(skipped) + "\n</details>\n"
         )
     yield "</section>\n"
@@ -288,10 +288,6 @@ def _escaped_pieces(text: str, start: int, end: int) -> Iterator[str]:
     # A CR LF pair split between two pieces is still two escaped characters: pieces are escaped alone safely.
     for first in range(start, end, PIECE):
         yield escape_text(text[first : min(end, first + PIECE)])
-
-
-def _entities(count: int) -> str:
-    return f"{count} entit{'y' if count == 1 else 'ies'}"
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -320,7 +316,7 @@ def page_end(
     )
     total = sum(int(count) for count in counts.values())
     legend = (
-        f'<nav class="legend" aria-label="entity types"><span class="label" dir="ltr">{_entities(total)}</span>{buttons}'
+        f'<nav class="legend" aria-label="entity types"><span class="label" dir="ltr">{entity_count(total)}</span>{buttons}'
         f'<span dir="ltr"><span class="low-key">outlined</span>: score below {LOW_SCORE:.2f}</span>'
         '<label dir="ltr">hide scores below <input type="range" min="0" max="1" step="0.05" value="0">'
         "<output>0.00</output></label></nav>\n"
@@ -329,7 +325,7 @@ def page_end(
     if documents is not None:
         facts = (
             f'<p class="facts" dir="ltr">{len(documents)} document{"" if len(documents) == 1 else "s"}, '
-            f"{_entities(total)}{f', model {escape_text(model)}' if model else ''}</p>\n"
+            f"{entity_count(total)}{f', model {escape_text(model)}' if model else ''}</p>\n"
         )
     if documents is not None and len(documents) > 1:
         items = "".join(

@@ -18,7 +18,7 @@ from typing import Callable, TextIO
 
 from ..errors import NotArnerOutput
 from ..types import TYPES
-from . import source_name
+from . import entity_count, source_name
 from .html import TITLE, document_parts, page_end, page_start, placeable
 
 _EXPECTED = "expected the output of `arner extract -f json`: an array of {source, encoding, entities}"
@@ -96,10 +96,6 @@ def source_text(source: str, encoding: str) -> tuple[str | None, str]:
     return text.removeprefix("\ufeff"), ""
 
 
-def _entities(count: int) -> str:
-    return f"{count} entit{'y' if count == 1 else 'ies'}"
-
-
 def write_page(
     documents: list[dict], out: TextIO, warn: Callable[[str], None] = lambda note: None, title: str = TITLE
 ) -> None:
@@ -120,12 +116,12 @@ def write_page(
         text, why = source_text(source, document["encoding"])
         name = source_name(source)
         if text is None:
-            warn(f"{name}: {why}; the page lists its {_entities(len(entities))} without the text")
+            warn(f"{name}: {why}; the page lists its {entity_count(len(entities))} without the text")
         else:
             stale = len(placeable(entities, text)[1])
             if stale:
                 warn(
-                    f"{name}: changed since extraction: {stale} of {_entities(len(entities))} no longer match "
+                    f"{name}: changed since extraction: {stale} of {entity_count(len(entities))} no longer match "
                     "its text; the page lists them under the text, unmarked"
                 )
         for piece in document_parts(source, text, entities, number):
