@@ -215,7 +215,8 @@ def models_command():
 
 @cli.command()
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="The scores as a table, or as JSON for programs.")
 @click.option("--as-text", is_flag=True,
               help="Run the gold sentences through `extract` as plain text and score the entities found.")
 @click.option("--each-sentence", is_flag=True,
