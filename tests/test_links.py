@@ -1,4 +1,5 @@
-"""Every link in README.md and docs/*.md leads somewhere: an in-page link to a heading, a relative link to a file."""
+"""Every link in README.md, CONTRIBUTING.md and docs/*.md leads somewhere: an in-page link to a heading, a
+relative link to a file."""
 
 import re
 import unicodedata
@@ -8,7 +9,7 @@ from urllib.parse import unquote
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
