@@ -18,8 +18,13 @@ def test_the_reference_is_up_to_date():
 
 def test_the_reference_does_not_depend_on_the_environment(monkeypatch):
     before = cli_reference.render()
-    for variable, value in {"COLUMNS": "40", "ARNER_MIN_SCORE": "0.9", "ARNER_BATCH_SIZE": "7", "ARNER_GLOB": "*.md",
-                            "RAY_ADDRESS": "auto"}.items():
+    for variable, value in {
+        "COLUMNS": "40",
+        "ARNER_MIN_SCORE": "0.9",
+        "ARNER_BATCH_SIZE": "7",
+        "ARNER_GLOB": "*.md",
+        "RAY_ADDRESS": "auto",
+    }.items():
         monkeypatch.setenv(variable, value)
     assert cli_reference.render() == before
     default = next(param.default for param in cli.commands["extract"].params if param.name == "min_score")

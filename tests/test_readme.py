@@ -43,7 +43,8 @@ def test_the_jq_recipes_run_on_what_arner_writes(args, pipeline, monkeypatch):
     """Each recipe's jq (and what follows it) on arner's output gives some lines and no error. The fast
     built-in model stands in for the default: the fields and their shape are the same."""
     monkeypatch.chdir(ROOT)
-    result = subprocess.run(["bash", "-o", "pipefail", "-c", pipeline], input=extracted(args), capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", pipeline], input=extracted(args), capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert result.stdout.strip()
