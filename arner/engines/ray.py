@@ -172,7 +172,7 @@ def _for_workers(extractor_args: dict, cpus: int) -> dict:
     """The Extractor's arguments with absolute paths (a worker's current folder is not the driver's),
     and as many threads as the worker has CPUs (not one per core of its node)."""
     model = extractor_args["model"]
-    if model not in (models.BUILTIN, models.E5, models.ARABERT):
+    if model not in models.NAMED:
         model = os.path.abspath(model)
     names = tuple(Path(name).absolute() for name in extractor_args.get("names", ()))
     settings = replace(extractor_args.get("settings", Settings()), threads=cpus)

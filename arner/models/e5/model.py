@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
 from ...errors import ModelError
 from ...types import Labelled
-from ..base import Settings
+from ..base import META_FILE, Settings
 from ..batching import TokenClassifier, check_labels, prepared, torch_device
 from ..crf import BUILTIN_DIR
 from ..crf.model import CRFModel
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 KIND = META_KIND
 WEIGHTS_FILE = "weights.safetensors"
-META_FILE = "meta.json"
 WINDOW = 510  # pieces per model input: 512 positions less <s> and </s>
 
 
@@ -106,7 +105,7 @@ class E5Recognizer(TokenClassifier):
     def __init__(self, tagger: Tagger, tokenizer: Tokenizer, labels: list[str], settings: Settings = Settings(),
                  evidence: Evidence | None = None, crf: CRFModel | None = None) -> None:
         super().__init__()
-        self.device = torch_device(settings)
+        self.device, self.threads = torch_device(settings), settings.threads
         self.tagger = tagger
         self.tokenizer = tokenizer
         self.labels = labels
@@ -129,7 +128,7 @@ class E5Recognizer(TokenClassifier):
         """Whether the document's evidence applies (else each sentence is labelled in the batching loop)."""
         return self.evidence is not None and self.crf is not None
 
-    def warm(self, sentences: list[list[str]]) -> None:
+    def warm(self, sentences: Iterable[list[str]]) -> None:
         """Compute the encoder's probabilities of sentences, in one batch, for `predict` to find.
 
         They depend on each sentence alone, so the sentences of many short
