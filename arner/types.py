@@ -79,8 +79,8 @@ class Skipped:
 
 
 class DocumentLike(Protocol):
-    """What an event says of its document (`inputs.sources.Document` is one): declared here
-    so that this module needs nothing of the inputs."""
+    """What the writers read of an event's document (`inputs.sources.Document` is one):
+    declared here so that this module needs nothing of the inputs."""
 
     @property
     def source(self) -> str: ...
@@ -91,8 +91,12 @@ class DocumentLike(Protocol):
     @property
     def encoding(self) -> str: ...
 
+
+class Failure(Protocol):
+    """Why a document stopped early (`errors.InputError` is one)."""
+
     @property
-    def warning(self) -> str: ...
+    def message(self) -> str: ...
 
 
 @dataclass
@@ -107,14 +111,14 @@ class SentenceResult:
 
 @dataclass
 class DocumentDone:
-    """A document has no more sentences; `error` (an `errors.InputError`) says why it stopped early.
+    """A document has no more sentences; `error` says why it stopped early.
 
     `text` is the whole decoded document, only when the stream was asked to
     keep it (`Extractor.stream(..., keep_text=True)`, for the HTML page).
     """
 
     document: DocumentLike
-    error: Exception | None = None
+    error: Failure | None = None
     text: str | None = None
 
 

@@ -39,7 +39,7 @@ from ..models import Settings
 from ..errors import OutputError
 from ..output import Writer, make_writer
 from ..runner import Report, drive, open_input
-from ..types import TYPES, DocumentDone, Event, SentenceResult, Skipped
+from ..types import TYPES, DocumentDone, DocumentLike, Event, SentenceResult, Skipped
 
 # Documents per call of an actor: what one actor holds at a time stays small, while the
 # per-call overhead of Ray stays small next to the labelling of 16 documents.
@@ -61,7 +61,7 @@ class DocumentRecord:
     relpath: str
 
     @classmethod
-    def of(cls, document: Document) -> DocumentRecord:
+    def of(cls, document: DocumentLike) -> DocumentRecord:
         return cls(document.source, document.encoding, document.relpath)
 
 

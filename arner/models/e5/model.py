@@ -114,14 +114,11 @@ class E5Recognizer(TokenClassifier):
         self.evidence = evidence
         self.crf = crf
         self.context = evidence.reach(crf.feature_context) if evidence and crf else 0
+        # The evidence CRF's (the built-in) names, so the extractor does not read them again.
+        self.known_words = crf.known_words if crf else None
         # A long document comes in stretches that overlap by `context` sentences: a
         # sentence's probabilities depend on it alone, so they are kept, not recomputed.
         self._seen: dict[tuple[str, ...], np.ndarray] = {}
-
-    @property
-    def known_words(self) -> frozenset[str] | None:
-        """The evidence CRF's (the built-in) names, so the extractor does not read them again."""
-        return self.crf.known_words if self.crf else None
 
     @property
     def _reads_document(self) -> bool:
