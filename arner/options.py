@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Callable
 import click
 from rich.markup import escape
 
+from .models import DEFAULT_ORDER, NAMED
+from .models.base import DEVICES, Settings
 from .streams import err_console
 from .text.spans import MIN_SCORE
 from .types import TYPES
@@ -22,14 +24,15 @@ def model_options(command: Callable) -> Callable:
     decorators = [
         click.option(
             "-m", "--model", envvar="ARNER_MODEL", show_envvar=True, metavar="NAME|PATH",
-            help="e5, builtin (the fast CRF), arabert, or a model folder. Default: arabert if installed, else e5.",
+            help=", ".join(f"{name} ({named.about})" if named.about else name for name, named in NAMED.items())
+            + f", or a model folder. Default: {' if installed, else '.join(DEFAULT_ORDER)}.",
         ),
         click.option(
-            "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", envvar="ARNER_DEVICE",
+            "--device", type=click.Choice(DEVICES), default=Settings.device, envvar="ARNER_DEVICE",
             show_envvar=True, show_default=True, help="Where neural models run.",
         ),
         click.option(
-            "--batch-size", type=click.IntRange(1, 4096), default=32, envvar="ARNER_BATCH_SIZE", show_envvar=True,
+            "--batch-size", type=click.IntRange(1, 4096), default=Settings.batch_size, envvar="ARNER_BATCH_SIZE", show_envvar=True,
             show_default=True, help="Sentences per forward pass of a neural model (the CRF ignores it).",
         ),
         click.option(
@@ -58,8 +61,6 @@ def model_options(command: Callable) -> Callable:
 
 def extractor_args(options: dict, types=TYPES) -> dict:
     """The Extractor's arguments from the model options (what Ray's workers load it from)."""
-    from .models import Settings
-
     settings = Settings(options["device"], options["batch_size"], options["quantize"], options["threads"])
     return {"model": options["model"], "settings": settings, "types": types, "names": options["names"],
             "min_score": options["min_score"]}

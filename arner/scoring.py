@@ -11,6 +11,7 @@ from .types import TYPES
 
 if TYPE_CHECKING:
     from .extractor import Extractor
+    from .models.base import Recognizer
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,12 @@ def summary(gold: list[list[str]], predicted: list[list[str]]) -> dict:
         return {"precision": row.precision, "recall": row.recall, "f1": row.f1}
 
     return {**prf(micro), "per_type": {kind: prf(rows[kind]) for kind in TYPES if kind in rows}}
+
+
+def recognizer_summary(recognizer: Recognizer, sentences: list[list[str]], gold: list[list[str]]) -> dict:
+    """`summary` of a recognizer's own labels (before name lists, function words and min
+    score): the dev score training reports."""
+    return summary(gold, [[label for label, _ in sentence] for sentence in recognizer.predict(sentences)])
 
 
 def as_text(sentences: list[list[str]]) -> tuple[str, list[list[tuple[int, int]]]]:

@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
-
-if TYPE_CHECKING:
-    from .errors import InputError
-    from .inputs.sources import Document
+from typing import Protocol, Union
 
 TYPES = ("PERS", "LOC", "ORG", "MISC")
 LABEL = re.compile(r"O|[BI]-(PERS|LOC|ORG|MISC)")
@@ -82,11 +78,32 @@ class Skipped:
     reason: str
 
 
+class DocumentLike(Protocol):
+    """What the writers read of an event's document (`inputs.sources.Document` is one):
+    declared here so that this module needs nothing of the inputs."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def relpath(self) -> str: ...
+
+    @property
+    def encoding(self) -> str: ...
+
+
+class Failure(Protocol):
+    """Why a document stopped early (`errors.InputError` is one)."""
+
+    @property
+    def message(self) -> str: ...
+
+
 @dataclass
 class SentenceResult:
     """One sentence of a document with its labels and the entities in it."""
 
-    document: Document
+    document: DocumentLike
     sentence: Sentence
     labels: list[str]
     entities: list[Entity]
@@ -100,8 +117,8 @@ class DocumentDone:
     keep it (`Extractor.stream(..., keep_text=True)`, for the HTML page).
     """
 
-    document: Document
-    error: InputError | None = None
+    document: DocumentLike
+    error: Failure | None = None
     text: str | None = None
 
 

@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from arner import Extractor
+from arner.models.base import write_meta
 from arner.models.crf.train import held_out_dev
 from arner.scoring import canonical_tag
 from arner.text.spans import bio_spans, calibrated
@@ -109,7 +110,7 @@ def calibrate(train: Path, crf_dir: Path | None, models: list[str] | None, write
             meta_path = extractor.info.path / "meta.json"
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             meta["calibration"] = {"temperature": temperature, "bias": bias, "dev_ece": [round(before_ece, 4), round(after_ece, 4)]}
-            meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            write_meta(extractor.info.path, meta)
             print(f"  wrote {meta_path}")
 
 

@@ -23,13 +23,13 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from arner.inputs.conll import read_conll
-from arner.models import Settings
+from arner.models import Settings, measure
+from arner.models.base import write_meta
 from arner.models import e5
 from arner.models.crf import BUILTIN_DIR
 from arner.models.crf.model import CRFModel
 from arner.models.crf.train import held_out_dev
 from arner.models.e5.model import E5Recognizer
-from arner.models.e5.train import measure
 from arner.models.evidence import Evidence, best, viterbi
 from arner.scoring import canonical_tag, summary
 
@@ -107,7 +107,7 @@ def run(model_dir: Path, train: Path, crf_dir: Path | None, test: list[str], wri
         meta_path = model_dir / "meta.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         meta["evidence"] = asdict(best_variant[1])
-        meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_meta(model_dir, meta)
         measure(model_dir, {name: Path(path) for name, path in (t.split("=", 1) for t in test)})
         print(f"wrote its evidence block and scores into {meta_path}")
 

@@ -2,6 +2,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -212,6 +213,17 @@ def test_output_text_and_inputs_load_no_model(package):
     code = f"import sys, {package}\nprint(sorted({HEAVY} & set(sys.modules)), 'arner.models' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[] False"
+
+
+def test_types_import_nothing_from_arner():
+    import ast
+
+    import arner.types
+
+    tree = ast.parse(Path(arner.types.__file__).read_text(encoding="utf-8"))
+    imported = ["." * node.level + (node.module or "") for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    assert [name for name in imported if name.startswith(("arner", "."))] == []
 
 
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq is installed by .ci/run")

@@ -106,6 +106,7 @@ def test_train_e5_on_a_tiny_file_writes_a_loadable_folder(tmp_path):
     from click.testing import CliRunner
 
     from arner.cli import cli
+    from arner.models import e5
 
     train = tmp_path / "train.conll"
     train.write_text("زار O\nبغداد B-LOC\n\nقال O\nالكاظمي B-PER\n\n", encoding="utf-8")
@@ -117,12 +118,34 @@ def test_train_e5_on_a_tiny_file_writes_a_loadable_folder(tmp_path):
 
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["kind"] == "arner-e5" and "f1" in meta["scores"]["t"]
+    shipped = json.loads((e5.SHIPPED_DIR / "meta.json").read_text(encoding="utf-8"))
+    assert meta["evidence"] == shipped["evidence"]  # the whole model folder, as the shipped one
     evaluated = CliRunner().invoke(cli, ["evaluate", str(train), "-m", str(out), "-f", "json", "-q"])
     micro = next(row for row in json.loads(evaluated.stdout)["scores"] if row["type"] == "micro avg")
     assert (meta["scores"]["t"]["precision"], meta["scores"]["t"]["f1"]) == (micro["precision"], micro["f1"])
     assert sum(f.stat().st_size for f in out.iterdir()) < 25_000_000
     found = CliRunner().invoke(cli, ["extract", "-m", str(out), "-f", "jsonl", "-q"], input="زار بغداد")
     assert found.exit_code == 0
+
+
+def test_training_as_a_library_reads_aqmar_labels_and_leaves_the_process_as_it_was(tmp_path, capsys):
+    from arner.models.e5.train import train
+
+    threads = torch.get_num_threads()
+    sentences, labels = [["زار", "الكاظمي"], ["في", "بغداد"]], [["O", "B-PER"], ["O", "B-LOC"]]
+    meta = train(sentences, labels, (sentences, labels), tmp_path / "model", epochs=1, threads=1)
+    assert "f1" in meta["scores"]["dev"]
+    assert capsys.readouterr().out == ""  # progress goes to a logger, not to the caller's stdout
+    assert (torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()) == (threads, False)
+
+
+def test_labels_are_read_in_arner_spelling_and_others_refused_before_training(tmp_path):
+    from arner.models.e5.train import learnable, train
+
+    assert learnable([["B-PER", "I-PER", "B-MIS", "O"]], "x") == [["B-PERS", "I-PERS", "B-MISC", "O"]]
+    with pytest.raises(ValueError, match="the dev data has labels the e5 kind cannot learn: B-DATE"):
+        train([["أمس"]], [["O"]], ([["أمس"]], [["B-DATE"]]), tmp_path / "model")
+    assert not (tmp_path / "model").exists()
 
 
 def test_word_embeddings_dequantize_per_row_as_the_whole_matrix(encoder, tagger):
@@ -219,7 +242,8 @@ def test_distil_a_smaller_model_from_a_teacher(tmp_path):
 
 @pytest.mark.parametrize("args, code, message", [
     (["--teacher", "{builtin}"], 1, "Error: the teacher in {builtin} is a CRF model, not e5"),
-    (["--layers", "2"], 2, "Error: --layers and --teacher are for --kind e5"),
+    (["--layers", "2"], 2, "Error: --layers is for --kind e5"),
+    (["--layers", "2", "--teacher", "{builtin}"], 2, "Error: --layers and --teacher are for --kind e5"),
 ])
 def test_a_wrong_teacher_or_option_is_one_line(tmp_path, args, code, message):
     from click.testing import CliRunner
@@ -229,7 +253,7 @@ def test_a_wrong_teacher_or_option_is_one_line(tmp_path, args, code, message):
 
     train = tmp_path / "train.conll"
     train.write_text("زار O\nبغداد B-LOC\n\n", encoding="utf-8")
-    kind = ["--kind", "e5"] if "--teacher" in args else []
+    kind = ["--kind", "e5"] if args[0] == "--teacher" else []
     args = [arg.format(builtin=BUILTIN_DIR) for arg in args]
     result = CliRunner().invoke(cli, ["train", str(train), *kind, *args, "-o", str(tmp_path / "m"), "-q"])
     assert result.exit_code == code

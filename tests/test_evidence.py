@@ -69,3 +69,12 @@ def test_a_continued_name_stays_one_entity(window):
 
 def test_reach_counts_the_crf_features_and_both_propagations():
     assert Evidence(window=20).reach(10) == 50
+
+
+def test_the_defaults_are_the_settings_that_ship():
+    import json
+
+    from arner.models import e5
+
+    shipped = json.loads((e5.SHIPPED_DIR / "meta.json").read_text(encoding="utf-8"))["evidence"]
+    assert Evidence() == Evidence(**shipped)

@@ -46,3 +46,14 @@ def test_fresh_home_runs_the_default_model_e5_on_sample_data(tmp_path):
     assert {("الكاظمي", "PERS"), ("بغداد", "LOC")} <= found
     assert result.stderr.splitlines()[0].startswith("arner: using model e5 (e5, ANERcorp test F1 0.")
     assert result.stderr.splitlines()[-1].startswith("arner: 6 files read, ")
+
+
+def test_the_empty_catalogue_serves_the_offline_import_only(tmp_path):
+    # After `ner_module` survived an offline catalogue download, CAMeL's loader is its own
+    # again: a later `download` in the process reads the real catalogue, not an empty one.
+    code = ("from arner.models import camel\ncamel.ner_module()\nfrom camel_tools.data.catalogue import Catalogue\n"
+            "try:\n    print(len(Catalogue.load_catalogue().components))\n"
+            "except Exception as error:\n    print(type(error).__name__)")
+    result = subprocess.run([sys.executable, "-c", code], env=offline_env(tmp_path), capture_output=True, text=True,
+                            timeout=120, cwd=ROOT)
+    assert result.stdout.strip() == "DownloaderError", result.stderr

@@ -77,13 +77,14 @@ def test_threads_and_quantize_reach_the_model(bert_loc):
     from arner.models import Settings
 
     before = torch.get_num_threads()
-    try:
-        extractor = Extractor(str(bert_loc), settings=Settings("cpu", threads=1, quantize=True))
-        assert torch.get_num_threads() == 1
-    finally:
-        torch.set_num_threads(before)
+    extractor = Extractor(str(bert_loc), settings=Settings("cpu", threads=before + 1, quantize=True))
+    seen = []
+    forward = extractor.recognizer.forward
+    extractor.recognizer.forward = lambda ids, mask: seen.append(torch.get_num_threads()) or forward(ids, mask)
     assert isinstance(extractor.recognizer.model.classifier, torch.ao.nn.quantized.dynamic.Linear)
     assert [e.type for e in extractor.extract("زار بغداد")] == ["LOC", "LOC"]
+    # The model works on its threads; the process's setting is the caller's again after.
+    assert (seen, torch.get_num_threads()) == ([before + 1], before)
 
 
 TRAIN = "".join(

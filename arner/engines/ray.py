@@ -39,7 +39,7 @@ from ..models import Settings
 from ..errors import OutputError
 from ..output import Writer, make_writer
 from ..runner import Report, drive, open_input
-from ..types import TYPES, DocumentDone, Event, SentenceResult, Skipped
+from ..types import TYPES, DocumentDone, DocumentLike, Event, SentenceResult, Skipped
 
 # Documents per call of an actor: what one actor holds at a time stays small, while the
 # per-call overhead of Ray stays small next to the labelling of 16 documents.
@@ -61,7 +61,7 @@ class DocumentRecord:
     relpath: str
 
     @classmethod
-    def of(cls, document: Document) -> DocumentRecord:
+    def of(cls, document: DocumentLike) -> DocumentRecord:
         return cls(document.source, document.encoding, document.relpath)
 
 
@@ -172,7 +172,7 @@ def _for_workers(extractor_args: dict, cpus: int) -> dict:
     """The Extractor's arguments with absolute paths (a worker's current folder is not the driver's),
     and as many threads as the worker has CPUs (not one per core of its node)."""
     model = extractor_args["model"]
-    if model not in (models.BUILTIN, models.E5, models.ARABERT):
+    if model not in models.NAMED:
         model = os.path.abspath(model)
     names = tuple(Path(name).absolute() for name in extractor_args.get("names", ()))
     settings = replace(extractor_args.get("settings", Settings()), threads=cpus)

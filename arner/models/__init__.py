@@ -1,36 +1,71 @@
 """Model resolution: from `--model NAME|PATH` (or nothing) to a loaded recognizer.
 
-This package is the one place that knows the kinds of model (`KINDS`); the
-rest of arner sees a `Recognizer`. Order when nothing is named: CAMeL's
-`arabert` if installed, else `e5`; the built-in CRF (`builtin`) by name.
+This package is the registry: the one place that knows the kinds of model
+(`KINDS`, those arner trains in `TRAINABLE`) and the models known by name
+(`NAMED`); the rest of arner sees a `Recognizer`. It loads no model code: each
+kind imports its own when a model loads or trains. Order when nothing is named:
+CAMeL's `arabert` if installed, else `e5`.
 """
 
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import ModelError, ModelNotFound
-from . import bert, camel, crf, e5
-from .base import Kind, ModelInfo, Recognizer, Settings
+from . import camel, crf, e5
+from .base import META_FILE, Kind, ModelInfo, Recognizer, Settings, write_meta
 
-__all__ = ["KINDS", "ModelInfo", "Recognizer", "Settings", "available", "load", "resolve"]
+__all__ = ["KINDS", "NAMED", "TRAINABLE", "ModelInfo", "Recognizer", "Settings", "available", "load", "measure",
+           "resolve"]
 
-BUILTIN = "builtin"
-E5 = "e5"
-ARABERT = "arabert"
-KINDS: tuple[Kind, ...] = (crf.KIND, e5.KIND, bert.KIND)  # the first that claims a folder loads it
+
+def _load_bert(path: Path, meta: dict, settings: Settings) -> Recognizer:
+    from .bert import BertRecognizer
+
+    return BertRecognizer(path, settings)
+
+
+BERT = Kind("BERT", lambda path, meta: (path / "config.json").is_file(), _load_bert)
+KINDS: tuple[Kind, ...] = (crf.KIND, e5.KIND, BERT)  # the first that claims a folder loads it
+TRAINABLE: dict[str, Kind] = {"crf": crf.KIND, "e5": e5.KIND}  # `arner train --kind`, the first the default
+
+
+@dataclass(frozen=True)
+class Named:
+    """A model known by name: where its folder is, and what `--model`'s help says of it."""
+
+    name: str
+    kind: Kind
+    folder: Callable[[], Path]
+    about: str = ""
+    installed: Callable[[], bool] = lambda: True
+    title: str = ""  # what its error says when it is not installed
+    install: str = ""  # how to install it then
+    published_f1: float | None = None  # ANERcorp test F1 its authors published, shown while it is not installed
+
+
+NAMED: dict[str, Named] = {  # in the order `arner models` lists them
+    "arabert": Named("arabert", BERT, lambda: camel.arabert_path(), installed=lambda: camel.arabert_installed(),
+                     title="CAMeL's arabert NER model", install="run `arner download`", published_f1=0.831),
+    "builtin": Named("builtin", crf.KIND, lambda: crf.BUILTIN_DIR, about="the fast CRF"),
+    "e5": Named("e5", e5.KIND, lambda: e5.SHIPPED_DIR),
+}
+DEFAULT_ORDER = ("arabert", "e5")  # with no --model: the first installed
 
 
 def _read_meta(path: Path) -> dict:
     try:
-        meta = json.loads((path / "meta.json").read_text("utf-8"))
+        meta = json.loads((path / META_FILE).read_text("utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as error:
-        raise ModelError(f"{path / 'meta.json'} is unreadable: {error}") from None
+        raise ModelError(f"{path / META_FILE} is unreadable: {error}") from None
     if not isinstance(meta, dict):
-        raise ModelError(f"{path / 'meta.json'} is not a JSON object")
+        raise ModelError(f"{path / META_FILE} is not a JSON object")
     return meta
 
 
@@ -52,20 +87,17 @@ def from_path(path: Path, name: str | None = None) -> ModelInfo:
 
 
 def resolve(spec: str | None) -> ModelInfo:
-    """The model to run for `--model` (None: arabert if installed, else e5)."""
+    """The model to run for `--model` (None: the first installed of DEFAULT_ORDER)."""
     if spec is None:
-        spec = ARABERT if camel.arabert_installed() else E5
-    if spec == BUILTIN:
-        return from_path(crf.BUILTIN_DIR, BUILTIN)
-    if spec == E5:
-        return from_path(e5.SHIPPED_DIR, E5)
-    if spec == ARABERT:
-        if not camel.arabert_installed():
+        spec = next(name for name in DEFAULT_ORDER if NAMED[name].installed())
+    named = NAMED.get(spec)
+    if named is not None:
+        if not named.installed():
             raise ModelNotFound(
-                f"CAMeL's arabert NER model is not installed (looked in {camel.arabert_path()})",
-                "run `arner download`, or pass --model PATH to a model folder",
+                f"{named.title or named.name} is not installed (looked in {named.folder()})",
+                f"{named.install}, or pass --model PATH to a model folder",
             )
-        return from_path(camel.arabert_path(), ARABERT)
+        return from_path(named.folder(), named.name)
     if not spec.strip():
         raise ModelNotFound("--model is empty", "pass builtin, arabert or a model folder")
     return from_path(Path(spec).expanduser())
@@ -73,10 +105,7 @@ def resolve(spec: str | None) -> ModelInfo:
 
 def available() -> list[ModelInfo]:
     """Models that can run here without naming a path."""
-    found = [from_path(crf.BUILTIN_DIR, BUILTIN), from_path(e5.SHIPPED_DIR, E5)]
-    if camel.arabert_installed():
-        found.insert(0, from_path(camel.arabert_path(), ARABERT))
-    return found
+    return [from_path(named.folder(), named.name) for named in NAMED.values() if named.installed()]
 
 
 def load(info: ModelInfo, settings: Settings = Settings()) -> Recognizer:
@@ -89,4 +118,27 @@ def known_words(recognizer: Recognizer) -> frozenset[str]:
 
     Models without a name list of their own borrow the built-in model's.
     """
-    return getattr(recognizer, "known_words", None) or crf.builtin_known_words()
+    return recognizer.known_words or crf.builtin_known_words()
+
+
+def measure(folder: Path, tests: dict[str, Path]) -> dict:
+    """Score the model in `folder` on CoNLL test sets as `arner evaluate` scores it
+    (`scoring.measure`) into its meta.json, with its load time and size; return the meta.
+
+    Each file is read as one document, and also each sentence alone for a model
+    that reads across sentences (`context`). Words per second are measured on the
+    first test set, in this process.
+    """
+    from ..extractor import Extractor
+    from ..scoring import measure as measure_tests
+
+    started = time.perf_counter()
+    extractor = Extractor(str(folder))
+    scores = {"load_seconds": round(time.perf_counter() - started, 3)}
+    scores.update(measure_tests(extractor, tests, each_sentence=extractor.recognizer.context > 0))
+    scores["size_bytes"] = sum(f.stat().st_size for f in Path(folder).iterdir() if f.is_file())
+    meta = _read_meta(Path(folder))
+    meta["scores"] = {**meta.get("scores", {}), **scores}
+    meta["test_data"] = {name: str(path) for name, path in tests.items()}
+    write_meta(folder, meta)
+    return meta

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, MutableMapping, Protocol
+from typing import Any, Callable, Iterable, Iterator, MutableMapping, Optional
 
 from ..types import Labelled
 
@@ -43,34 +45,92 @@ def wait_passively(environ: MutableMapping[str, str]) -> None:
         environ["OMP_WAIT_POLICY"] = "PASSIVE"
 
 
-class Recognizer(Protocol):
+@contextmanager
+def torch_threads(threads: int | None) -> Iterator[None]:
+    """torch's CPU threads set to `threads` (None: left as they are) for the work inside.
+
+    torch's thread count is the whole process's: a library caller's own torch code
+    keeps its setting outside arner's calls. Fewer threads than cores wins on a busy
+    machine (OpenMP waits for descheduled threads).
+    """
+    if not threads:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+class Recognizer:
     """A loaded model: lists of words in, one (BIO label, probability) per word out.
 
-    `predict` is given consecutive sentences of one document, in order; a model may
-    use evidence across them, up to its kind's `context` sentences each way. A
-    kind with `context` 0 labels each sentence alone, bit for bit whatever else
-    is in the call (BERT batches no padding for that), and may be given
-    sentences of several documents at once. A recognizer may set `context`
-    itself (its kind's is the default) and `arabic_only = False` when it knows
-    names in other scripts too (the extractor then keeps its Latin entities).
+    `predict` is given consecutive sentences of one document, in order (or, with
+    `context` 0, sentences of several documents). A kind's recognizer overrides
+    `predict` and whichever capability below differs from its default; the
+    extractor reads them, never probes for them.
     """
 
-    def predict(self, sentences: list[list[str]]) -> list[Labelled]: ...
+    # Sentences each way that can change a sentence's labels. 0: each sentence is
+    # labelled alone, bit for bit whatever else is in the call, so the extractor may
+    # batch sentences of several documents; more: the extractor gives only sentences
+    # of one document, with that much context around every stretch it labels.
+    context: int = 0
+    # Knows Arabic names only: the extractor drops its entities that have letters but
+    # no Arabic letter (noise on Latin script). False keeps them.
+    arabic_only: bool = True
+    # Normalized names the model knows, for counting `وبغداد` as `بغداد`; None: the
+    # built-in CRF's.
+    known_words: frozenset[str] | None = None
+
+    def warm(self, sentences: Iterable[list[str]]) -> None:
+        """Get ready to `predict` these sentences soon, which may belong to several documents
+        (e5 runs them through its encoder together). By default nothing, not even reading them."""
+
+    def predict(self, sentences: list[list[str]]) -> list[Labelled]:
+        raise NotImplementedError
+
+
+def reach(*windows: int) -> int:
+    """Sentences each way that can change a sentence's labels after steps that each read
+    `window` sentences each way of the previous step's output (features, then propagation)."""
+    return sum(windows)
+
+
+# A kind's `train`: the CoNLL file to learn from, one held out to report (or None), the
+# folder to write, the kind's own options, and a callback for progress lines; it
+# returns the folder's meta. It raises ValueError for data the kind cannot learn.
+Train = Callable[[Path, Optional[Path], Path, dict[str, Any], Callable[[str], None]], dict]
 
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of model folder: how to recognise one, what to call it, how to load it.
+    """A kind of model folder: how to recognise one, what to call it, how to load it and
+    (for kinds arner trains) how to train one.
 
-    `context` is how many neighbouring sentences on each side can change a
-    sentence's labels (0: each sentence alone); the extractor feeds a model
-    that much context around every stretch of a long document it labels.
+    `train_options` names the options of `arner train` that this kind's `train`
+    takes (the rest are refused with it); `about` is the line `arner train --help`
+    gives it.
     """
 
     name: str
     claims: Callable[[Path, dict], bool]
     load: Callable[[Path, dict, Settings], Recognizer]
-    context: int = 0
+    train: Train | None = None
+    train_options: tuple[str, ...] = ()
+    about: str = ""
+
+
+META_FILE = "meta.json"
+
+
+def write_meta(folder: Path, meta: dict) -> None:
+    """Write a model folder's meta.json: the one writer, so every folder's reads alike."""
+    (Path(folder) / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 @dataclass(frozen=True)

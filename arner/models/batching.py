@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..types import LABEL, Labelled
-from .base import Settings
+from .base import Recognizer, Settings, torch_threads
 from .evidence import best, viterbi
 
 
@@ -39,12 +39,9 @@ def check_labels(labels: list[str], where: str) -> None:
 
 
 def torch_device(settings: Settings):
-    """The torch device for `settings`, with the thread count applied."""
+    """The torch device for `settings`."""
     import torch
 
-    if settings.threads:
-        # Fewer threads than cores wins on a busy machine: OpenMP waits for descheduled threads.
-        torch.set_num_threads(settings.threads)
     if settings.device == "cuda" and not torch.cuda.is_available():
         raise ModelError("--device cuda was asked for but no CUDA device is available")
     use_cuda = settings.device == "cuda" or (settings.device == "auto" and torch.cuda.is_available())
@@ -61,7 +58,7 @@ def prepared(model, device, settings: Settings):
     return model
 
 
-class TokenClassifier:
+class TokenClassifier(Recognizer):
     """Labels words with a transformer; subclasses set the attributes below and `forward`."""
 
     labels: list[str]
@@ -72,6 +69,7 @@ class TokenClassifier:
     batch_size: int
     device: object
     bio_decoding = False  # True: the best BIO-valid label sequence, not each word's best label
+    threads: int | None = None  # torch's CPU threads while it runs (`Settings.threads`)
 
     def __init__(self) -> None:
         self._pieces: dict[str, tuple[int, ...]] = {}
@@ -133,6 +131,10 @@ class TokenClassifier:
 
     def probabilities(self, sentences: list[list[str]]) -> list[np.ndarray]:
         """[words, labels] label probabilities per sentence, each word read at its first piece."""
+        with torch_threads(self.threads):
+            return self._probabilities(sentences)
+
+    def _probabilities(self, sentences: list[list[str]]) -> list[np.ndarray]:
         import torch
 
         vectors = [np.zeros((len(words), len(self.labels)), dtype=np.float32) for words in sentences]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 from . import camel
-from .base import Kind, Settings
+from .base import Settings
 from .batching import TokenClassifier, check_labels, prepared, torch_device
 
 # CAMeL cuts segments at max_seq_length=256, i.e. 254 pieces plus [CLS]/[SEP].
@@ -32,7 +32,7 @@ class BertRecognizer(TokenClassifier):
 
     def __init__(self, path: Path, settings: Settings = Settings()) -> None:
         super().__init__()
-        self.device = torch_device(settings)
+        self.device, self.threads = torch_device(settings), settings.threads
         ner = camel.load_recognizer(path, use_gpu=self.device.type == "cuda")
         self.labels = [ner.labels_map[i] for i in range(len(ner.labels_map))]
         check_labels(self.labels, f"the model in {path}")
@@ -58,9 +58,3 @@ class BertRecognizer(TokenClassifier):
 
         return self.model(input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids))[0]
 
-
-def _claims(path: Path, meta: dict) -> bool:
-    return (path / "config.json").is_file()
-
-
-KIND = Kind("BERT", _claims, lambda path, meta, settings: BertRecognizer(path, settings))

@@ -70,8 +70,8 @@ def ner_module():
     """Import `camel_tools.ner`, surviving an offline catalogue download.
 
     Only `NERecognizer.pretrained()` needs the catalogue; loading a model from a
-    path does not. When the download fails, CAMeL's catalogue loader is given
-    an empty catalogue for this process and the import is retried.
+    path does not. When the download fails, the import is retried with CAMeL's
+    catalogue loader answering an empty catalogue, for that import only.
     """
     _quiet_transformers()
     if "camel_tools.ner" in sys.modules:
@@ -86,11 +86,23 @@ def ner_module():
         catalogue_module = sys.modules.get("camel_tools.data.catalogue")
         if catalogue_module is None:
             raise
-    empty = catalogue_module.Catalogue(version="", packages={}, components={})
-    catalogue_module.Catalogue.load_catalogue = staticmethod(lambda path=None: empty)
-    import camel_tools.ner as ner
+    with _empty_catalogue(catalogue_module.Catalogue):
+        import camel_tools.ner as ner
 
     return ner
+
+
+@contextmanager
+def _empty_catalogue(catalogue: type) -> Iterator[None]:
+    """`catalogue.load_catalogue` answering an empty catalogue inside, restored after
+    (`download` in the same process still reads the real one)."""
+    loader = catalogue.__dict__["load_catalogue"]
+    empty = catalogue(version="", packages={}, components={})
+    catalogue.load_catalogue = staticmethod(lambda path=None: empty)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        catalogue.load_catalogue = loader  # type: ignore[attr-defined]
 
 
 def load_recognizer(path: Path, use_gpu: bool):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..types import TYPES, Labelled
+from .base import reach
 from .propagation import Tagged, can_vouch, propagate
 
 
@@ -64,18 +65,20 @@ def viterbi(probs: np.ndarray, labels: list[str]) -> Labelled:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Document evidence settings, tuned on a dev split (see bench/e5_evidence.py)."""
+    """Document evidence settings; the defaults are what the shipped e5 model uses (chosen on
+    a dev split by bench/e5_evidence.py) and what `arner train --kind e5` writes."""
 
     crf_weight: float = 0.5
-    window: int = 20
-    alpha: float = 0.2
-    min_entity: float = 0.7
-    max_outside: float = 0.6
+    window: int = 10
+    alpha: float = 0.5
+    min_entity: float = 0.5
+    max_outside: float = 0.95
     min_stem: int = 3  # shorter stems are too ambiguous to vouch for each other
 
     def reach(self, crf_context: int) -> int:
-        """Sentences each way that can change a sentence's labels: the CRF's features, then two propagations."""
-        return crf_context + 2 * self.window
+        """Sentences each way that can change a sentence's labels: the CRF's features, then the
+        soft pull and the propagation, each over `window`."""
+        return reach(crf_context, self.window, self.window)
 
     def apply(
         self, probs: list[np.ndarray], marginals: list[np.ndarray], stems: list[list[str]], labels: list[str]

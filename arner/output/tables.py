@@ -247,7 +247,9 @@ def mistakes_table(found) -> Table:
     return table
 
 
-def models_table(available: list, arabert_installed: bool, arabert_path: str) -> Table:
+def models_table(available: list, missing: list) -> Table:
+    """The models that run here (`ModelInfo`s), then those known by name but not installed
+    (`models.Named`), with their published scores."""
     table = Table(title="Models", box=box.SIMPLE_HEAD, title_justify="left")
     for column in ("Name", "Kind", "Where", "ANERcorp test F1", "Words/s"):
         table.add_column(column)
@@ -257,6 +259,8 @@ def models_table(available: list, arabert_installed: bool, arabert_path: str) ->
             escape(info.name), info.kind.name, escape(str(info.path)),
             f"{f1:.3f}" if f1 is not None else "-", f"{speed:,.0f}" if speed else "-",
         )
-    if not arabert_installed:
-        table.add_row("arabert", "BERT", f"not installed ({escape(arabert_path)}): run `arner download`", "0.831 (published)", "-")
+    for named in missing:
+        published = f"{named.published_f1:.3f} (published)" if named.published_f1 is not None else "-"
+        table.add_row(escape(named.name), named.kind.name, f"not installed ({escape(str(named.folder()))}): {named.install}",
+                      published, "-")
     return table

