@@ -19,7 +19,6 @@ def run(*args, input=None):
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
-
 def test_display_shapes_and_reverses_arabic():
     assert bidi.display("مصطفى الكاظمي") == "ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻄﺼﻣ"
     assert bidi.display("في بغداد (2024)") == "(2024) ﺩﺍﺪﻐﺑ ﻲﻓ"
