@@ -28,8 +28,8 @@ from arner.models.crf.train import held_out_dev
 from arner.scoring import canonical_tag
 from arner.text.spans import bio_spans, calibrated
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from corpus_fixture import make_conll  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: its tests.helpers
+from tests.helpers.corpus import make_conll  # noqa: E402
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(20)]
 

@@ -33,8 +33,8 @@ from arner.models.e5.model import E5Recognizer
 from arner.models.evidence import Evidence, best, viterbi
 from arner.scoring import canonical_tag, summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from corpus_fixture import make_conll  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: its tests.helpers
+from tests.helpers.corpus import make_conll  # noqa: E402
 
 OFF = Evidence(crf_weight=0.0, alpha=0.0, max_outside=0.0)
 

@@ -20,8 +20,8 @@ from arner.inputs.conll import read_conll
 from arner.models import Settings, e5
 from arner.scoring import summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from corpus_fixture import make_conll  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: its tests.helpers
+from tests.helpers.corpus import make_conll  # noqa: E402
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # the checkout: its tests.helpers
 
 from rich.console import Console  # noqa: E402
 
@@ -34,7 +34,7 @@ from arner.inputs.conll import read_conll  # noqa: E402
 from arner.models import Settings  # noqa: E402
 from arner.output.formats import JsonlWriter  # noqa: E402
 from arner.text.segment import sentences_of  # noqa: E402
-from corpus_fixture import make_corpus  # noqa: E402
+from tests.helpers.corpus import make_corpus  # noqa: E402
 
 QUIET = Console(file=io.StringIO())
 ray_engine = load_ray(local=True)

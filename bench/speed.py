@@ -21,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # the checkout: its tests.helpers
 
 LETTERS = [chr(c) for c in range(0x0627, 0x064B) if chr(c).isalpha()]
 
@@ -43,7 +43,7 @@ def camelbert_shaped(path: Path, words: list[str], vocab_size: int = 30_000, lay
     The vocabulary holds the corpus's most frequent words and word endings, so
     words split into about as many pieces as with CAMeLBERT's own vocabulary.
     """
-    from models_fixture import build_bert
+    from tests.helpers.bert import build_bert
 
     special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     pieces = dict.fromkeys([*LETTERS, *("##" + ch for ch in LETTERS)])
@@ -134,7 +134,7 @@ def peak_rss_mb(model: str, sentence_count: int, folder: Path) -> float:
 
 
 def memory_table(folder: Path, counts: tuple[int, int], bert: bool = True) -> None:
-    from models_fixture import build_bert
+    from tests.helpers.bert import build_bert
 
     rows = [("built-in CRF", "builtin")]
     if bert:

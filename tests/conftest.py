@@ -1,14 +1,8 @@
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from models_fixture import build_bert  # noqa: E402
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from .helpers.bert import build_bert
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,9 @@ from spacy import displacy  # noqa: E402
 from arner import Extractor  # noqa: E402
 from arner.cli import cli  # noqa: E402
 
-SAMPLES = sorted((Path(__file__).parents[1] / "sample_data").glob("*/*.txt"))
+from .helpers import SAMPLE_DATA  # noqa: E402
+
+SAMPLES = sorted(SAMPLE_DATA.glob("*/*.txt"))
 README_SENTENCE = "استقبل رئيس الوزراء مصطفى الكاظمي في مطار بغداد وفدا من الحشد الشعبي، ثم توجه إلى قاعدة عين الأسد."
 # Names at the very start and end, with proclitics (وبغداد, للكاظمي), and `بغداد،الكاظمي`: one token to
 # spaCy, three words to arner, so two entity boundaries fall inside one spaCy token.

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from ..helpers import ROOT
 
 
 def offline_env(home: Path) -> dict:

@@ -20,7 +20,8 @@ from arner.inputs.sources import text_document
 from arner.output import bidi, tables
 from arner.types import DocumentDone, Entity, Sentence, SentenceResult, Word
 
-REPOSITORY = Path(__file__).resolve().parents[1]
+from ..helpers import ROOT
+
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
@@ -124,7 +125,7 @@ def tmux_screen(command: str, tmp_path: Path, width: int, done: str = "__done__"
     tmux = ["tmux", "-S", str(socket)]
     script = tmp_path / "command.sh"
     script.write_text(f"unset COLUMNS LINES\n{command}\necho {done}\nsleep 60\n", encoding="utf-8")
-    subprocess.run([*tmux, "new-session", "-d", "-c", str(REPOSITORY), "-x", str(width), "-y", "50", f"bash {script}"],
+    subprocess.run([*tmux, "new-session", "-d", "-c", str(ROOT), "-x", str(width), "-y", "50", f"bash {script}"],
                    check=True)
     try:
         deadline = time.monotonic() + 60

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SHARED
 
 from arner import Extractor, models
 from arner.cli import cli
 from arner.types import SentenceResult
 from arner.runner import Report, documents
+
+from ..helpers import SAMPLE_DATA, SHARED
 
 ANERCORP_TEST = SHARED / "data" / "anercorp" / "test.txt"
 # The F1 measured when the model was committed (meta.json, README), minus one point.
@@ -102,9 +103,8 @@ def test_train_records_what_evaluate_gives_not_the_raw_labels(tmp_path):
 
 def test_documents_are_labelled_independently_of_their_neighbours():
     extractor = Extractor("builtin")
-    sample = Path(__file__).resolve().parents[1] / "sample_data"
     together = {}
-    for event in extractor.stream(documents([str(sample)], "*.txt", None, None, None, Report())):
+    for event in extractor.stream(documents([str(SAMPLE_DATA)], "*.txt", None, None, None, Report())):
         if isinstance(event, SentenceResult):
             together.setdefault(event.document.source, []).extend(event.entities)
     for source, entities in together.items():

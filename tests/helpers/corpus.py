@@ -6,7 +6,7 @@ import random
 import re
 from pathlib import Path
 
-SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
+from . import SAMPLE_DATA
 
 
 def sample_sentences() -> list[str]:

@@ -30,30 +30,6 @@ def arner_command(*args):
     return " ".join([sys.executable, "-m", "arner", *map(str, args)])
 
 
-# --- -o: two inputs never map to one output file ---------------------------------------------
-
-
-@pytest.fixture
-def twins(tmp_path):
-    for folder in ("a", "b"):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "x.txt").write_text("زار الكاظمي بغداد", encoding="utf-8")
-    return tmp_path
-
-
-@pytest.mark.parametrize("how", ["directories", "files", "skip-existing"])
-def test_two_inputs_for_one_output_file_are_refused_before_any_work(twins, bert_loc, how):
-    a, b, out = twins / "a", twins / "b", twins / "out"
-    inputs = [str(a), str(b)] if how != "files" else [str(a / "x.txt"), str(b / "x.txt")]
-    extra = ["--skip-existing"] if how == "skip-existing" else []
-    result = run("extract", "-m", str(bert_loc), "-o", str(out), *extra, *inputs)
-    assert result.exit_code == 2
-    line = result.stderr.splitlines()[-1]
-    assert f"{a / 'x.txt'} and {b / 'x.txt'} would both be written to {out / 'x.txt.json'}" in line
-    assert not out.exists()
-    assert "Traceback" not in result.stderr
-
-
 # --- -o: a file that cannot be written is skipped, the run goes on -----------------------------
 
 

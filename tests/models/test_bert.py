@@ -1,12 +1,13 @@
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from models_fixture import build_bert
 
 from arner.models import camel
 from arner.errors import ModelError
 from arner.models import Settings
 from arner.models.bert import MAX_PIECES, BertRecognizer
+
+from ..helpers.bert import as_2021_release, build_bert
 
 WORDS = ["قال", "الكاظمي", "مطار", "بغداد", "عين", "الأسد", "الحشد", "الشعبي", "،", ".", "في", "2020", "UN"]
 
@@ -75,7 +76,6 @@ def test_a_model_saved_like_camels_2021_release_loads_by_path(tmp_path):
     from click.testing import CliRunner
 
     from arner.cli import cli
-    from models_fixture import as_2021_release, build_bert
 
     folder = as_2021_release(build_bert(tmp_path / "ner-2021", force="B-LOC"))
     assert sorted(p.name for p in folder.iterdir()) == [

@@ -17,9 +17,7 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -29,11 +27,11 @@ from click.testing import CliRunner
 from arner.cli import cli
 from arner.extractor import Extractor
 from arner.inputs.sources import text_document
-from arner.output import bidi
 from arner.output import html as page
 from arner.types import DocumentDone, SentenceResult
 
-SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
+from ..helpers import SAMPLE_DATA
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
 needs_poppler = pytest.mark.skipif(
@@ -354,11 +352,11 @@ def test_screenshot_shows_marks_in_their_colours_and_low_scores_outlined(tmp_pat
     width, height, rows = png_pixels(png.read_bytes())
     assert (width, height) == (1000, 900)
     assert_shows_text_and_marks(rows, {"PERS", "LOC", "ORG", "MISC"})
-    for doc in found["docs"]:
-        for mark in doc["marks"]:
-            if mark["box"]["bottom"] < height:
-                expected = (255, 255, 255) if mark["text"] == low["text"] else FILLS[mark["type"]]
-                assert commonest_colour(rows, mark["box"]) == expected, mark["text"]
+    on_screen = [mark for doc in found["docs"] for mark in doc["marks"] if mark["box"]["bottom"] < height]
+    assert low["text"] in [mark["text"] for mark in on_screen] and len(on_screen) >= 5
+    for mark in on_screen:
+        expected = (255, 255, 255) if mark["text"] == low["text"] else FILLS[mark["type"]]
+        assert commonest_colour(rows, mark["box"]) == expected, mark["text"]
     assert found["below"] == [e["text"] for e in ENTITIES1[2:3] + [low] + ENTITIES2[4:]]  # the filter at 0.90
 
 
@@ -743,104 +741,3 @@ def test_page_streams_in_three_parts():
     assert start.startswith("<!DOCTYPE html>") and '<html lang="ar" dir="rtl">' in start and "</body>" not in start
     assert page.page_end({}, None).endswith("</html>\n")
     assert "http" not in (start + page.page_end({"PERS": 1}, [])).replace("http-equiv", "")  # nothing fetched
-
-
-# Terminal display
-
-
-def test_display_shapes_and_reverses_arabic():
-    assert bidi.display("مصطفى الكاظمي") == "ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻄﺼﻣ"
-    assert bidi.display("في بغداد (2024)") == "(2024) ﺩﺍﺪﻐﺑ ﻲﻓ"
-    assert bidi.display("London") == "London"
-    assert bidi.display("الأمم المتحدة\nUN") == "ﺓﺪﺤﺘﻤﻟﺍ ﻢﻣﻷﺍ\nUN"
-
-
-@pytest.mark.parametrize("mode, environ, isatty, expected", [
-    ("on", {"VTE_VERSION": "7200"}, True, True),
-    ("off", {"WT_SESSION": "x"}, True, False),
-    ("auto", {"WT_SESSION": "x"}, True, True),
-    ("auto", {"WT_SESSION": "x"}, False, False),
-    ("auto", {"TMUX": "/tmp/tmux-0/default,1,0", "VTE_VERSION": "7200"}, True, True),
-    ("auto", {"VTE_VERSION": "7200"}, True, False),
-    ("auto", {"KONSOLE_VERSION": "230805"}, True, False),
-    ("auto", {"TERM_PROGRAM": "Apple_Terminal"}, True, False),
-    ("auto", {"TERM_PROGRAM": "vscode"}, True, True),
-    ("auto", {"TERMINAL_EMULATOR": "JetBrains-JediTerm"}, True, True),
-    ("auto", {"TERM": "xterm-kitty"}, True, True),
-    ("auto", {"TERM": "xterm-256color"}, True, False),
-    ("auto", {}, True, False),
-])
-def test_resolve(mode, environ, isatty, expected):
-    assert bidi.resolve(mode, environ, isatty=isatty) is expected
-
-
-def test_resolve_rejects_unknown_modes():
-    with pytest.raises(ValueError, match="auto, on, off"):
-        bidi.resolve("rtl", {})
-
-
-def test_context():
-    e = ENTITIES1[1]
-    assert bidi.context(DOC1, e["start"], e["end"]) == "… الكاظمي في مطار بغداد وفدا من الحشد …"
-    assert bidi.context(DOC1, 0, 6, words=2) == "استقبل رئيس الوزراء …"
-    last = ENTITIES1[3]
-    assert bidi.context(DOC1, last["start"], last["end"]) == "… وقال المتحدث باسم الحكومة إن الزيارة تستمر …"
-
-
-TABLE_TEXT = "زار الكاظمي بغداد (العراق)."
-TABLE_HEAD = [
-    "<stdin>",
-    "",
-    "  #   Entity    Type   Line   Offsets   Score   Context",
-    " ───────────────────────────────────────────────────────────────────────────",
-]
-TABLE_ROWS = [("1", "0-3"), ("2", "4-11"), ("3", "12-17"), ("4", "18-19"), ("5", "19-25"), ("6", "25-26"), ("7", "26-27")]
-
-
-@pytest.mark.parametrize("mode, entities, contexts", [
-    ("off", ["زار", "الكاظمي", "بغداد", "(", "العراق", ")", "."],
-     ["زار الكاظمي بغداد (العراق)."] * 4 + ["… الكاظمي بغداد (العراق)."] * 3),
-    ("on", ["ﺭﺍﺯ", "ﻲﻤﻇﺎﻜﻟﺍ", "ﺩﺍﺪﻐﺑ", "(", "ﻕﺍﺮﻌﻟﺍ", ")", "."],
-     [".(ﻕﺍﺮﻌﻟﺍ) ﺩﺍﺪﻐﺑ ﻲﻤﻇﺎﻜﻟﺍ ﺭﺍﺯ"] * 4 + [".(ﻕﺍﺮﻌﻟﺍ) ﺩﺍﺪﻐﺑ ﻲﻤﻇﺎﻜﻟﺍ …"] * 3),
-])
-def test_table_in_logical_or_visual_order(mode, entities, contexts, bert_loc, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "100")
-    result = run("extract", "-m", str(bert_loc), "-f", "table", "-q", "--bidi", mode, input=TABLE_TEXT)
-    expected = TABLE_HEAD + [
-        f"  {number}   {name:<9} LOC       1   {offsets:>7}    1.00   {around}"
-        for (number, offsets), name, around in zip(TABLE_ROWS, entities, contexts)
-    ] + [""]
-    assert [line.rstrip() for line in result.stdout.splitlines()] == expected
-    monkeypatch.setenv("ARNER_BIDI", mode)
-    assert run("extract", "-m", str(bert_loc), "-f", "table", "-q", input=TABLE_TEXT).stdout == result.stdout
-
-
-def test_bidi_changes_only_the_table(bert_loc):
-    for fmt in ("json", "jsonl", "tsv", "conll", "html"):
-        args = ("extract", "-m", str(bert_loc), "-f", fmt, "-q")
-        assert run(*args, "--bidi", "on", input=TABLE_TEXT).stdout == run(*args, "--bidi", "off", input=TABLE_TEXT).stdout
-
-
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-def test_tmux_shows_the_table_in_reading_order(tmp_path):
-    # A real terminal inside tmux: --bidi auto turns reordering on, and the pane holds the visual order.
-    (tmp_path / "in.txt").write_text("زار مصطفى الكاظمي", encoding="utf-8")
-    (tmp_path / "names.tsv").write_text("مصطفى الكاظمي\tPERS\n", encoding="utf-8")
-    socket = tmp_path / "tmux.sock"
-    command = (
-        f"{sys.executable} -m arner extract -m builtin --names {tmp_path / 'names.tsv'} -f table -q"
-        f" - < {tmp_path / 'in.txt'}; sleep 30"
-    )
-    tmux = ["tmux", "-S", str(socket)]
-    repository = Path(__file__).resolve().parents[1]
-    subprocess.run([*tmux, "new-session", "-d", "-c", str(repository), "-x", "120", "-y", "20", command], check=True)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            pane = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True, check=True).stdout
-            if "ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻄﺼﻣ ﺭﺍﺯ" in pane:
-                break
-            time.sleep(0.5)
-        assert "ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻄﺼﻣ   PERS" in pane and "ﻲﻤﻇﺎﻜﻟﺍ ﻰﻔﻄﺼﻣ ﺭﺍﺯ" in pane, pane
-    finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)

@@ -8,34 +8,41 @@ import sys
 import threading
 import time
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from corpus_fixture import SAMPLE_DATA, make_corpus
 
 from arner.cli import cli
 from arner.engines import load_ray
-
-ray_engine = load_ray(local=True)  # before Ray is imported: Ray on loopback only
-
-import ray.data  # noqa: E402
-from ray.cluster_utils import Cluster  # noqa: E402
-
-from arner.extractor import Extractor  # noqa: E402
+from arner.extractor import Extractor
 from arner.inputs.sources import text_document
 from arner.models import Settings
 from arner.runner import open_input
 from arner.types import SentenceResult, Skipped
 
+from ..helpers import SAMPLE_DATA
+from ..helpers.corpus import make_corpus
+
 # Ray Data's own deprecated settings, touched when it copies its context.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray")
 
 
+@pytest.fixture(scope="module")
+def ray_engine():
+    """arner.engines.ray as `--engine ray` loads it to start Ray here: before Ray is imported, with the
+    setting that keeps Ray on loopback, taken out of the environment again after these tests."""
+    with mock.patch.dict(os.environ):
+        yield load_ray(local=True)
+
+
 @pytest.fixture(scope="module", autouse=True)
-def cluster():
+def cluster(ray_engine):
     """Two Ray nodes of one CPU each on this machine, and this process their driver (every test here
-    but those that join by --ray-address, which disconnect it first)."""
+    but those that join by --ray-address, which disconnect it first); shut down after these tests."""
+    from ray.cluster_utils import Cluster
+
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
     try:
         cluster.add_node(num_cpus=1)
@@ -46,8 +53,10 @@ def cluster():
 
 
 @pytest.fixture
-def driver_away(cluster):
+def driver_away(cluster, ray_engine):
     """This process leaves the cluster for one test (the CLI joins it by --ray-address) and comes back after."""
+    import ray
+
     ray.shutdown()
     yield cluster.address
     with ray_engine._quiet_stderr():
@@ -77,6 +86,8 @@ def assert_same(local, ray_run):
 
 
 def test_the_cluster_started_here_is_on_loopback():
+    import ray
+
     assert ray.util.get_node_ip_address() == "127.0.0.1"
     assert [node["NodeManagerAddress"] for node in ray.nodes() if node["Alive"]] == ["127.0.0.1"] * 2
 
@@ -107,7 +118,7 @@ def test_bad_files_reported_and_counted_as_locally(corpus, tmp_path):
     assert_same(local, extract("ray", *args))
 
 
-def test_a_file_gone_before_its_worker_opens_it_is_skipped_as_locally(tmp_path):
+def test_a_file_gone_before_its_worker_opens_it_is_skipped_as_locally(tmp_path, ray_engine):
     gone = tmp_path / "gone.txt"
     worker = ray_engine._DocumentWorker({"model": "builtin"}, None, "jsonl", None, False)
     batch = {"path": np.array([str(gone)]), "source": np.array(["gone.txt"]), "relpath": np.array(["gone.txt"])}
@@ -148,7 +159,9 @@ def test_a_documents_entities_do_not_depend_on_the_documents_before_it():
     assert list(together.values()) == [extractor.extract(text) for text in texts]
 
 
-def test_extract_dataset_gives_the_entities_of_each_text():
+def test_extract_dataset_gives_the_entities_of_each_text(ray_engine):
+    import ray
+
     texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLE_DATA.rglob("*.txt"))]
     ds = ray.data.from_items([{"id": number, "text": text} for number, text in enumerate(texts)])
     rows = ray_engine.extract_dataset(ds, id_column="id", model="builtin", workers=2).take_all()
@@ -217,7 +230,7 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster, corpus, loca
     assert {path.relative_to(out): path.read_bytes() for path in out.rglob("*.json")} == expected
 
 
-def test_workers_default_to_one_per_cpu_and_a_copy_no_node_holds_is_refused():
+def test_workers_default_to_one_per_cpu_and_a_copy_no_node_holds_is_refused(ray_engine):
     assert ray_engine.default_workers(ray_engine.worker_cpus(Settings())) == 2
     assert ray_engine.worker_cpus(Settings(threads=1)) == 1
     assert ray_engine._for_workers({"model": "builtin"}, 2)["settings"].threads == 2  # a worker's threads: its CPUs

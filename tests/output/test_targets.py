@@ -126,3 +126,24 @@ def test_repeated_runs_read_the_same_inputs(tmp_path, monkeypatch, output):
         assert result.stderr.splitlines()[-1] == "arner: 1 file read, 1 entity"
     assert sorted(files(tmp_path / "d" / "out")) == ["x.txt.json"]
     assert json.loads((tmp_path / "d" / "out" / "x.txt.json").read_text(encoding="utf-8"))["source"] == "d/x.txt"
+
+
+@pytest.fixture
+def twins(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text("زار الكاظمي بغداد", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("how", ["directories", "files", "skip-existing"])
+def test_two_inputs_for_one_output_file_are_refused_before_any_work(twins, how):
+    a, b, out = twins / "a", twins / "b", twins / "out"
+    inputs = [a, b] if how != "files" else [a / "x.txt", b / "x.txt"]
+    extra = ["--skip-existing"] if how == "skip-existing" else []
+    result = run("-o", out, *extra, *inputs)
+    assert result.exit_code == 2
+    line = result.stderr.splitlines()[-1]
+    assert f"{a / 'x.txt'} and {b / 'x.txt'} would both be written to {out / 'x.txt.json'}" in line
+    assert not out.exists()
+    assert "Traceback" not in result.stderr
