@@ -163,14 +163,16 @@ class CRFModel:
     def marginals(self, sentences: list[list[str]], labels: list[str]) -> list[np.ndarray]:
         """[words, labels] marginal probabilities per sentence of consecutive sentences (0 for labels it lacks)."""
         out = []
+        columns = [(k, label) for k, label in enumerate(labels) if label in self._labels]
+        marginal = self._tagger.marginal
         for features in self._extractor.document_features(sentences):
             array = np.zeros((len(features), len(labels)), dtype=np.float32)
+            positions = range(len(features))
             with self._tagger_lock:
                 if features:
                     self._tagger.set(features)
-                for k, label in enumerate(labels):
-                    if label in self._labels:
-                        array[:, k] = [self._tagger.marginal(label, t) for t in range(len(features))]
+                for k, label in columns:
+                    array[:, k] = [marginal(label, t) for t in positions]
             out.append(array)
         return out
 
