@@ -89,7 +89,7 @@ def whole_process(folder: Path, device: str) -> float:
     command = [sys.executable, "-m", "arner", "extract", "-q", "-f", "jsonl", "-m", "e5", "--device", device, str(folder)]
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("ARNER_", "OMP_", "GOMP_"))}
     began = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, env=clean, check=True)
+    subprocess.run(command, stdout=subprocess.DEVNULL, env=clean, check=True, cwd=ROOT)  # this checkout's arner
     return time.perf_counter() - began
 
 
