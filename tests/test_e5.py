@@ -207,6 +207,14 @@ def test_a_malformed_evidence_block_is_one_line_not_a_traceback(tmp_path):
     assert result.stderr.startswith(f"Error: cannot load the model in {folder}: ") and len(result.stderr.splitlines()) == 1
 
 
+def test_an_encoder_read_cut_is_the_whole_cut(encoder):
+    read_cut = load_encoder(layers=2)
+    assert read_cut.config.layers == 2 and set(read_cut.tensors) < set(encoder.tensors)
+    cut, whole = read_cut.tagger(9).state_dict(), encoder.tagger(9, layers=2).state_dict()
+    assert cut.keys() == whole.keys()
+    assert all(torch.equal(cut[name], whole[name]) for name in cut if not name.startswith("classifier."))
+
+
 def test_a_cut_encoder_is_the_first_layers_of_the_whole(encoder, tagger):
     cut = encoder.tagger(9, layers=2)
     ids, mask = torch.tensor([[0, 5000, 70000, 2]]), torch.ones(1, 4, dtype=torch.long)

