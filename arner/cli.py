@@ -109,6 +109,9 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
         report = run_on_ray(paths, writer, options, types, fmt=fmt, pattern=pattern, encoding=encoding,
                             output_dir=output_dir, skip_existing=skip_existing, address=ray_address, workers=workers)
     else:
+        from .text.segment import import_tokenizer_in_background
+
+        import_tokenizer_in_background()  # beside the model's load
         extractor = load_extractor(options, types)
         writer.model(extractor.info.describe())
         report = runner.run(

@@ -17,6 +17,7 @@ longest listed name; the CRF uses it for features, `Lexicon` for corrections:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -80,6 +81,7 @@ class NameIndex:
         return None
 
 
+@lru_cache(maxsize=1 << 16)  # every sentence's words pass through Lexicon.apply
 def _key(word: str, first: bool) -> str:
     word = normalize(word)
     return strip_proclitics(word) if first else word
@@ -112,7 +114,8 @@ class Lexicon:
         keys = [_key(word, False) for word in words]
         i = 0
         while self.index.entries and i < len(words):
-            found = self.index.match_at(keys, i, [strip_proclitics(keys[i], self.index.firsts)])
+            first = strip_proclitics(keys[i], self.index.firsts)
+            found = self.index.match_at(keys, i, [first]) if first in self.index.firsts else None
             if not found:
                 i += 1
                 continue

@@ -17,7 +17,9 @@ Probabilities are [words, labels] arrays over one label list of O and B-/I- pair
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -31,7 +33,8 @@ def best(probs: np.ndarray, labels: list[str]) -> Labelled:
     return [(labels[k], float(row[k])) for k, row in zip(probs.argmax(axis=1).tolist(), probs)]
 
 
-def _transitions(labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+@cache
+def _transitions(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Log-scores (0 or -inf) of starting with each label and of each label pair: I-X only after B-X or I-X."""
     n = len(labels)
     start = np.array([-np.inf if label.startswith("I-") else 0.0 for label in labels])
@@ -46,21 +49,43 @@ def _transitions(labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def viterbi(probs: np.ndarray, labels: list[str]) -> Labelled:
     """The most probable sequence in which every I-X follows B-X or I-X."""
-    if not len(probs):
-        return []
-    start, pairs = _transitions(labels)
-    logs = np.log(np.maximum(probs, 1e-9))
-    score = start + logs[0]
+    return viterbi_many([probs], labels)[0]
+
+
+def viterbi_many(sentences: list[np.ndarray], labels: list[str]) -> list[Labelled]:
+    """`viterbi` of each sentence, all of them a word position at a time: numpy's cost per
+    call, not per element, is what a sentence of 9 labels pays, so a document's
+    sentences share each step. Longest first, so the sentences still going are a prefix."""
+    start, pairs = _transitions(tuple(labels))
+    order = sorted(range(len(sentences)), key=lambda i: -len(sentences[i]))
+    lengths = [len(sentences[i]) for i in order]
+    active = sum(n > 0 for n in lengths)
+    out: list[Labelled] = [[] for _ in sentences]
+    if not active:
+        return out
+    # float64 holds each float32 log exactly: the sums are those of one sentence alone.
+    logs = np.zeros((active, lengths[0], len(labels)))
+    for row, i in enumerate(order[:active]):
+        logs[row, : lengths[row]] = np.log(np.maximum(sentences[i], 1e-9))
+    score = start + logs[:, 0]
+    finals: list[np.ndarray] = [score[0]] * active
     back = []
-    for row in logs[1:]:
-        candidates = score[:, None] + pairs
-        back.append(candidates.argmax(axis=0))
-        score = candidates.max(axis=0) + row
-    path = [int(score.argmax())]
-    for pointers in reversed(back):
-        path.append(int(pointers[path[-1]]))
-    path.reverse()
-    return [(labels[k], float(row[k])) for k, row in zip(path, probs)]
+    for t in range(1, lengths[0]):
+        going = sum(n > t for n in lengths[:active])
+        finals[going:active] = score[going:active]
+        active = going
+        candidates = score[:active, :, None] + pairs
+        back.append(candidates.argmax(axis=1))
+        score = candidates.max(axis=1) + logs[:active, t]
+    finals[:active] = score[:active]
+    for row, final in enumerate(finals):
+        i = order[row]
+        path = [int(final.argmax())]
+        for pointers in reversed(back[: lengths[row] - 1]):
+            path.append(int(pointers[row, path[-1]]))
+        path.reverse()
+        out[i] = [(labels[k], float(word[k])) for k, word in zip(path, sentences[i])]
+    return out
 
 
 @dataclass(frozen=True)
@@ -85,7 +110,7 @@ class Evidence:
     ) -> list[Labelled]:
         mixed = [(1 - self.crf_weight) * p + self.crf_weight * m for p, m in zip(probs, marginals)]
         mixed = self._soften(mixed, stems, labels)
-        return self._harden([viterbi(p, labels) for p in mixed], mixed, stems, labels)
+        return self._harden(viterbi_many(mixed, labels), mixed, stems, labels)
 
     def _soften(self, probs: list[np.ndarray], stems: list[list[str]], labels: list[str]) -> list[np.ndarray]:
         if not self.alpha:
@@ -94,16 +119,20 @@ class Evidence:
         i_cols = [labels.index("I-" + kind) for kind in TYPES]
         outside = labels.index("O")
         masses = [np.column_stack([p[:, outside], p[:, b_cols] + p[:, i_cols]]) for p in probs]
+        # Where each stem that can vouch occurs: sentence numbers ascending, and the masses there.
+        places: dict[str, tuple[list[int], list[np.ndarray]]] = {}
+        for j, sentence_stems in enumerate(stems):
+            for k, stem in enumerate(sentence_stems):
+                if can_vouch(stem, self.min_stem):
+                    at, found = places.setdefault(stem, ([], []))
+                    at.append(j)
+                    found.append(masses[j][k])
         out = []
         for i, (p, sentence_stems) in enumerate(zip(probs, stems)):
-            near: dict[str, list[np.ndarray]] = {}
-            for j in range(max(0, i - self.window), min(len(probs), i + self.window + 1)):
-                for k, stem in enumerate(stems[j]):
-                    if can_vouch(stem, self.min_stem):
-                        near.setdefault(stem, []).append(masses[j][k])
             q = p.copy()
             for k, stem in enumerate(sentence_stems):
-                others = near.get(stem, ())
+                at, found = places.get(stem, ((), ()))
+                others = found[bisect_left(at, i - self.window) : bisect_right(at, i + self.window)]
                 if len(others) < 2:
                     continue
                 mean = (np.sum(others, axis=0) - masses[i][k]) / (len(others) - 1)

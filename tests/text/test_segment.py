@@ -157,3 +157,22 @@ def test_camel_sees_at_most_max_word_characters_of_a_run(monkeypatch):
             start = text.index(token, expected[-1][1] if expected else 0)
             expected += [(at, min(at + MAX_WORD, start + len(token))) for at in range(start, start + len(token), MAX_WORD)]
         assert segment._pieces(text) == expected
+
+
+def test_the_tokenizer_is_imported_in_the_background_and_a_failure_is_silent():
+    import subprocess
+    import sys
+
+    script = """
+import sys, threading
+from arner.text import segment
+assert "camel_tools.tokenizers.word" not in sys.modules
+segment.import_tokenizer_in_background()
+[thread.join() for thread in threading.enumerate() if thread.name == "arner-import-camel"]
+print("camel_tools.tokenizers.word" in sys.modules)
+sys.modules["camel_tools.tokenizers.word"] = None  # the next import fails
+segment.import_tokenizer_in_background()
+[thread.join() for thread in threading.enumerate() if thread.name == "arner-import-camel"]
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "True\n", "")

@@ -107,8 +107,7 @@ def _affixes(stem: str) -> list[str]:
 
 
 def _context_features(offset: int, near: list[str]) -> tuple[str, ...]:
-    prefix = f"{offset:+d}"
-    return tuple(f"{prefix}{feat}" for feat in near)
+    return tuple(map(f"{offset:+d}".__add__, near))
 
 
 @dataclass
@@ -126,7 +125,7 @@ class FeatureExtractor:
     context: int = CONTEXT
     entities: Gazetteer = field(default_factory=lambda: from_entries([]))
     _cache: dict[str, WordInfo] = field(default_factory=dict, repr=False)
-    _pair_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _pair_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict, repr=False)
 
     def stem(self, word: str) -> str:
         return strip_proclitics(normalize(word), self.known)
@@ -182,44 +181,48 @@ class FeatureExtractor:
     ) -> list[list[str]]:
         """Features for one sentence, given its word infos, gazetteer tags and document cues."""
         n = len(infos)
+        stems = [info.stem for info in infos]
+        # What word i says of its neighbours' gazetteer tags, sentence ends included.
+        before = ["BOS", *(f"-1gm={tag}" for tag in gaz[:-1])]
+        after = [*(f"+1gm={tag}" for tag in gaz[1:]), "EOS"]
+        # The stem bigram of each word and the next: its statistics as seen from either word.
+        bigrams = [f"{a}|{b}" for a, b in zip(stems, stems[1:])]
+        pairs = [self._pair_features(f"{a} {b}") for a, b in zip(stems, stems[1:])]
         rows = []
         for i, info in enumerate(infos):
             gazetteer_tag, entity_tag = gaz[i].split("/")
-            feats = [
-                "bias",
-                *info.own,
-                f"gm={gazetteer_tag}",
-                f"em={entity_tag}",
-                *doc_cues[i],
-            ]
-            for slot, offset in enumerate(_OFFSETS):
-                j = i + offset
-                if 0 <= j < n:
-                    feats.extend(infos[j].context[slot])
-                    if abs(offset) == 1:
-                        feats.append(f"{offset:+d}gm={gaz[j]}")
-                elif abs(offset) == 1:
-                    feats.append("BOS" if offset < 0 else "EOS")
-            if i > 0:
-                feats.append(f"sb-={infos[i - 1].stem}|{info.stem}")
-                feats.extend(
-                    self._pair_features(f"{infos[i - 1].stem} {info.stem}", "b-")
-                )
+            feats = ["bias", *info.own, f"gm={gazetteer_tag}", f"em={entity_tag}", *doc_cues[i]]
+            # The neighbours' context features, in _OFFSETS order (-3 .. +3), each ±1 with its gazetteer tag.
+            if i >= 3:
+                feats.extend(infos[i - 3].context[0])
+            if i >= 2:
+                feats.extend(infos[i - 2].context[1])
+            if i >= 1:
+                feats.extend(infos[i - 1].context[2])
+            feats.append(before[i])
             if i + 1 < n:
-                feats.append(f"sb+={info.stem}|{infos[i + 1].stem}")
-                feats.extend(
-                    self._pair_features(f"{info.stem} {infos[i + 1].stem}", "b+")
-                )
+                feats.extend(infos[i + 1].context[3])
+            feats.append(after[i])
+            if i + 2 < n:
+                feats.extend(infos[i + 2].context[4])
+            if i + 3 < n:
+                feats.extend(infos[i + 3].context[5])
+            if i > 0:
+                feats.append("sb-=" + bigrams[i - 1])
+                feats.extend(pairs[i - 1][0])
+            if i + 1 < n:
+                feats.append("sb+=" + bigrams[i])
+                feats.extend(pairs[i][1])
             rows.append(feats)
         return rows
 
-    def _pair_features(self, key: str, prefix: str) -> tuple[str, ...]:
-        """Statistics of a stem bigram; memoized like word types."""
-        cached = self._pair_cache.get(prefix + key)
+    def _pair_features(self, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Statistics of a stem bigram, as the second word sees it (b-) and as the first does (b+); memoized like word types."""
+        cached = self._pair_cache.get(key)
         if cached is None:
             stats = self.stats.get(key)
-            cached = tuple(stats_features(stats, prefix)) if stats is not None else ()
-            self._pair_cache[prefix + key] = cached
+            cached = (tuple(stats_features(stats, "b-")), tuple(stats_features(stats, "b+"))) if stats is not None else ((), ())
+            self._pair_cache[key] = cached
         return cached
 
     @staticmethod
@@ -267,7 +270,9 @@ class FeatureExtractor:
         def add(index: int, sign: int) -> None:
             for stem, cue in keyed[index]:
                 seen[stem] += sign
-                counter = nearby.setdefault(stem, Counter())
+                counter = nearby.get(stem)
+                if counter is None:
+                    counter = nearby[stem] = Counter()
                 for c in cue:
                     counter[c] += sign
 
@@ -297,9 +302,8 @@ def _other_occurrences(
     if others <= 0:
         return []
     counter = nearby[stem]
-    own_counts = Counter(own)
     feats = [f"dn={min(others, 3)}"]
     # Sorted: the cues' insertion order depends on where labelling started, and the
     # order of a CRF's attributes changes the rounding of its scores.
-    feats += sorted(f"d:{c}" for c, k in counter.items() if k - own_counts[c] > 0)
+    feats += sorted(f"d:{c}" for c, k in counter.items() if k - own.count(c) > 0)
     return feats

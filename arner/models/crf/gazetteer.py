@@ -50,8 +50,13 @@ def match(gazetteer: Gazetteer, words: list[str], stems: list[str]) -> list[str]
     tokens must match the normalized word itself.
     """
     tags = ["O"] * len(words)
+    firsts = gazetteer.names.firsts
     i = 0
     while i < len(words):
+        # Most words start no name: checked here, before match_at's general case.
+        if words[i] not in firsts and stems[i] not in firsts:
+            i += 1
+            continue
         found = gazetteer.names.match_at(words, i, (words[i], stems[i]))
         if found is None:
             i += 1

