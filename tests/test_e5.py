@@ -8,6 +8,7 @@ The engine quantizes activations to int8 on the fly, hence not exactly 1.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import torch  # noqa: E402
@@ -169,6 +170,41 @@ def test_quantize_makes_the_encoder_layers_int8_but_the_feed_forward_output():
     assert "quantized" in type(model.tagger.layers[0].query).__module__
     assert "quantized" in type(model.tagger.layers[-1].intermediate).__module__
     assert type(model.tagger.layers[-1].output) is torch.nn.Linear
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from arner import models
+
+    return models.load(models.resolve("e5"), models.Settings("cpu"))
+
+
+def test_the_default_encoder_runs_its_attention_in_int8_and_its_feed_forward_in_float32(shipped):
+    from arner.models.e5.network import Int8Linear
+
+    layer = shipped.tagger.layers[-1]
+    assert all(isinstance(getattr(layer, name), Int8Linear) for name in ("query", "key", "value", "attention_out"))
+    assert type(layer.intermediate) is type(layer.output) is torch.nn.Linear
+
+
+def test_a_sentences_scores_do_not_depend_on_its_batch_mates(shipped):
+    # The same pieces in another order: one padded width, so one batch. Under a
+    # scale measured per batch, whichever has the smaller inputs would change.
+    first = "قال الرئيس الأمريكي جو بايدن إن فيلق القدس خطر على المنطقة".split()
+    second = first[::-1]
+    alone = shipped.probabilities([first]) + shipped.probabilities([second])
+    together = shipped.probabilities([first, second])
+    assert all(np.array_equal(a, b) for a, b in zip(alone, together))
+
+
+def test_input_ranges_are_one_per_int8_layer_and_shared_by_query_key_value(shipped):
+    from arner.models.e5.model import INT8_LAYERS, E5Recognizer, input_ranges
+    from arner.models.e5 import SHIPPED_DIR
+
+    model = E5Recognizer.load(SHIPPED_DIR, int8=False)
+    ranges = input_ranges(model, [SENTENCES[0].split()])
+    assert len(ranges) == len(INT8_LAYERS) * len(model.tagger.layers) and min(ranges.values()) > 0
+    assert ranges["layers.2.query"] == ranges["layers.2.key"] == ranges["layers.2.value"]
 
 
 def test_a_malformed_evidence_block_is_one_line_not_a_traceback(tmp_path):
