@@ -189,12 +189,13 @@ def test_the_default_encoder_runs_its_attention_in_int8_and_its_feed_forward_in_
 
 def test_a_sentences_scores_do_not_depend_on_its_batch_mates(shipped):
     # The same pieces in another order: one padded width, so one batch. Under a
-    # scale measured per batch, whichever has the smaller inputs would change.
+    # scale measured per batch, whichever has the smaller inputs would change
+    # (by 0.03-0.09 here); float32 products may round differently with the batch's size.
     first = "قال الرئيس الأمريكي جو بايدن إن فيلق القدس خطر على المنطقة".split()
     second = first[::-1]
     alone = shipped.probabilities([first]) + shipped.probabilities([second])
     together = shipped.probabilities([first, second])
-    assert all(np.array_equal(a, b) for a, b in zip(alone, together))
+    assert all(np.allclose(a, b, rtol=0, atol=1e-5) for a, b in zip(alone, together))
 
 
 def test_input_ranges_are_one_per_int8_layer_and_shared_by_query_key_value(shipped):

