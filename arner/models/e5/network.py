@@ -8,8 +8,6 @@ blocks and are dequantized per looked-up row (54 MB instead of 384 MB of float32
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import torch
 from torch import nn
@@ -27,32 +25,6 @@ def _linear(n_in: int, n_out: int) -> nn.Linear:
     layer.weight = nn.Parameter(torch.empty(n_out, n_in))
     layer.bias = nn.Parameter(torch.empty(n_out))
     return layer
-
-
-class Int8Linear(nn.Module):
-    """A linear layer in int8 on CPU: weights per output channel, inputs on one fixed scale.
-
-    The input scale comes from the largest input the layer saw on the dev split,
-    stored with the model. torch's dynamic quantization measures it on each call
-    instead, one scale for the whole batch: a sentence's scores would then depend
-    on its batch-mates. Inputs beyond the range saturate.
-    """
-
-    def __init__(self, linear: nn.Linear, input_range: float) -> None:
-        super().__init__()
-        weight = linear.weight.detach().float()
-        scales = weight.abs().amax(dim=1).clamp_min(1e-12) / 127
-        zeros = torch.zeros(len(scales), dtype=torch.long)
-        with warnings.catch_warnings():
-            # torch 2.13 warns that quantized tensors will go; the pinned version has them.
-            warnings.filterwarnings("ignore", "torch.quantize_per_tensor, torch.quantize_per_channel", UserWarning)
-            qweight = torch.quantize_per_channel(weight, scales.double(), zeros, 0, torch.qint8)
-        self.packed = torch.ops.quantized.linear_prepack(qweight, linear.bias.detach().float())
-        self.input_scale = input_range / 127
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # Inputs become uint8 around a zero point of 128: [-128, 127] steps of input_scale.
-        return torch.ops.quantized.linear_with_input_q_dq_qweight_dq_output_fp32(x, self.input_scale, 128, self.packed)
 
 
 class _Embedding(nn.Embedding):

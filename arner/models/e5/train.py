@@ -117,15 +117,13 @@ def _bottom_states(tagger, examples, frozen: int, tokenizer) -> list:
 
 def _load_teacher(folder: Path, layers: int) -> E5Recognizer:
     """An e5 model with the labels trained here and at least `layers` layers, for the student to start from."""
-    from .. import from_path
-    from . import load_folder
+    from .. import from_path, load
 
     info = from_path(folder)
+    master = load(info, Settings("cpu"))
     hint = "pass a folder written by `arner train --kind e5`"
-    if info.meta.get("kind") != KIND:
+    if not isinstance(master, E5Recognizer):
         raise ModelError(f"the teacher in {folder} is a {info.kind.name} model, not e5", hint)
-    # float32: the student starts from the teacher's weights, which int8 layers do not keep.
-    master = load_folder(folder, info.meta, Settings("cpu"), int8=False)
     if master.labels != LABELS:
         raise ModelError(f"the teacher in {folder} has the labels {', '.join(master.labels)}", hint)
     if len(master.tagger.layers) < layers:
