@@ -8,6 +8,7 @@ The engine quantizes activations to int8 on the fly, hence not exactly 1.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import torch  # noqa: E402
@@ -210,6 +211,25 @@ def test_quantize_makes_the_encoder_layers_int8_but_the_feed_forward_output():
     assert "quantized" in type(model.tagger.layers[0].query).__module__
     assert "quantized" in type(model.tagger.layers[-1].intermediate).__module__
     assert type(model.tagger.layers[-1].output) is torch.nn.Linear
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from arner import models
+
+    return models.load(models.resolve("e5"), models.Settings("cpu"))
+
+
+def test_a_sentences_scores_do_not_depend_on_its_batch_mates(shipped):
+    # The same pieces in another order: one padded width, so one batch. Under a
+    # scale measured per batch (torch's dynamic int8, `--quantize`), whichever has
+    # the smaller inputs would change by 0.03-0.09 here; float32 products may
+    # round differently with the batch's size, by millionths.
+    first = "قال الرئيس الأمريكي جو بايدن إن فيلق القدس خطر على المنطقة".split()
+    second = first[::-1]
+    alone = shipped.probabilities([first]) + shipped.probabilities([second])
+    together = shipped.probabilities([first, second])
+    assert all(np.allclose(a, b, rtol=0, atol=1e-5) for a, b in zip(alone, together))
 
 
 def test_a_malformed_evidence_block_is_one_line_not_a_traceback(tmp_path):
