@@ -30,7 +30,8 @@ from arner.models.crf import BUILTIN_DIR
 from arner.models.crf.model import CRFModel
 from arner.models.crf.train import held_out_dev
 from arner.models.e5.model import E5Recognizer
-from arner.models.evidence import Evidence, best, viterbi
+from arner.models.decoding import best, viterbi
+from arner.models.evidence import Evidence
 from arner.scoring import canonical_tag, summary
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: its tests.helpers

@@ -121,7 +121,7 @@ def variants(sentences: list[list[str]], labels: list[list[str]], settings: Sett
     from arner.models.crf import BUILTIN_DIR
     from arner.models.crf.train import held_out_dev
     from arner.models.e5.model import E5Recognizer
-    from arner.models.evidence import viterbi
+    from arner.models.decoding import viterbi
     from arner.scoring import predict
 
     def load(quantize: bool = False):

@@ -109,7 +109,7 @@ def stages_here(folder: Path, device: str) -> None:
 
     from rich.console import Console
 
-    from arner import runner
+    from arner.engines import local as runner
     from arner.extractor import Extractor
     from arner.models import Settings
     from arner.output import make_writer

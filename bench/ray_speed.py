@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))  # the checkout: its tests.helpers
 
 from rich.console import Console  # noqa: E402
 
-from arner import runner  # noqa: E402
+from arner.engines import local as runner  # noqa: E402
 from arner.engines import load_ray  # noqa: E402
 from arner.extractor import Extractor  # noqa: E402
 from arner.inputs.conll import read_conll  # noqa: E402

@@ -38,7 +38,7 @@ from ..inputs.walk import find_inputs
 from ..models import Settings
 from ..errors import OutputError
 from ..output import Writer, make_writer
-from ..runner import Report, drive, open_input
+from .local import Report, drive, open_input
 from ..types import TYPES, DocumentDone, DocumentLike, Event, SentenceResult, Skipped
 
 # Documents per call of an actor: what one actor holds at a time stays small, while the

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import ModelError
 from . import camel
 from .base import Settings
-from .batching import TokenClassifier, check_labels, prepared, torch_device
+from .transformer import TokenClassifier, check_labels, prepared, torch_device
 
 # CAMeL cuts segments at max_seq_length=256, i.e. 254 pieces plus [CLS]/[SEP].
 MAX_PIECES = 254

@@ -19,7 +19,7 @@ from arner.engines import load_ray
 from arner.extractor import Extractor
 from arner.inputs.sources import text_document
 from arner.models import Settings
-from arner.runner import open_input
+from arner.engines.local import open_input
 from arner.types import SentenceResult, Skipped
 
 from ..helpers import SAMPLE_DATA

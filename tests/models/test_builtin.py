@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from arner import Extractor, models
 from arner.cli import cli
 from arner.types import SentenceResult
-from arner.runner import Report, documents
+from arner.engines.local import Report, documents
 
 from ..helpers import SAMPLE_DATA, SHARED
 

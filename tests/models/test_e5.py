@@ -111,7 +111,7 @@ def test_shipped_model_loads_offline_and_finds_the_news_entities(tmp_path):
 def test_bio_decoding_never_starts_an_entity_with_i():
     import numpy as np
 
-    from arner.models.evidence import best, viterbi
+    from arner.models.decoding import best, viterbi
 
     labels = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC"]
     # Alone, the second word's best label (I-LOC) would continue no LOC.
@@ -178,7 +178,7 @@ def test_word_embeddings_dequantize_per_row_as_the_whole_matrix(encoder, tagger)
 def test_train_defaults_are_the_shipped_recipe():
     import json
 
-    from arner.cli import train
+    from arner.cli.commands import train
     from arner.models import e5
     from arner.models.e5.train import DEFAULTS
 

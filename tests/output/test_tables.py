@@ -112,7 +112,7 @@ def test_bidi_controls_are_named_on_stderr(capsys):
     result = run("view", "-", input=json.dumps(saved))
     assert result.stderr == "arner: gone⟦RLO⟧.txt: the source file is missing; the page lists its 0 entities without the text\n"
     from arner.errors import ArnerError
-    from arner.streams import Failure, err_console
+    from arner.cli.streams import Failure, err_console
 
     err_console().print("a\u2067b\u061c")
     assert capsys.readouterr().err == "a⟦RLI⟧b⟦ALM⟧\n"

@@ -24,7 +24,7 @@ import numpy as np
 from ...errors import ModelError
 from ...types import Labelled
 from ..base import META_FILE, Settings
-from ..batching import TokenClassifier, check_labels, prepared, torch_device
+from ..transformer import TokenClassifier, check_labels, prepared, torch_device
 from ..crf import BUILTIN_DIR
 from ..crf.model import CRFModel
 from ..evidence import Evidence

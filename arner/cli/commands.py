@@ -13,15 +13,15 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from .errors import EXIT_SKIPPED, ArnerError
-from .models import TRAINABLE
+from ..errors import EXIT_SKIPPED, ArnerError
+from ..models import TRAINABLE
 from .options import (
     announce, check_encoding, check_glob, extractor_args, load_extractor, model_options, parse_tests, parse_types,
     read_labelled,
 )
-from .output import FORMATS
-from .output.bidi import MODES as BIDI_MODES
-from .output.bidi import resolve as resolve_bidi
+from ..output import FORMATS
+from ..output.bidi import MODES as BIDI_MODES
+from ..output.bidi import resolve as resolve_bidi
 from .streams import Group, data_output, err_console, translate_errors
 
 
@@ -36,7 +36,7 @@ def cli() -> None:
         cat article.txt | arner extract -f json | jq '.[].entities[].text'
         arner extract sample_data/ -f html > entities.html
     """
-    from .models.base import wait_passively
+    from ..models.base import wait_passively
 
     wait_passively(os.environ)  # before any command imports torch
 
@@ -97,8 +97,8 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
             raise click.UsageError("no input: give files or directories, or pipe text into arner extract")
         paths = ("-",)
 
-    from . import runner
-    from .output import make_writer
+    from ..engines import local
+    from ..output import make_writer
 
     writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, bool(stdout and stdout.isatty())),
                          inputs=paths)
@@ -109,12 +109,12 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
         report = run_on_ray(paths, writer, options, types, fmt=fmt, pattern=pattern, encoding=encoding,
                             output_dir=output_dir, skip_existing=skip_existing, address=ray_address, workers=workers)
     else:
-        from .text.segment import import_tokenizer_in_background
+        from ..text.segment import import_tokenizer_in_background
 
         import_tokenizer_in_background()  # beside the model's load
         extractor = load_extractor(options, types)
         writer.model(extractor.info.describe())
-        report = runner.run(
+        report = local.run(
             extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
             existing=writer.path if skip_existing else None, output_dir=output_dir, quiet=options["quiet"],
             console=err_console(),
@@ -125,7 +125,7 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
 
 def prepare_output_dir(output_dir: Path, paths, pattern: str, target, stdin) -> None:
     """Refuse outputs that would replace an input or take two, before any work; create the folder."""
-    from .output.targets import check_outputs
+    from ..output.targets import check_outputs
 
     check_outputs(paths, pattern, output_dir, target, stdin)
     try:
@@ -138,7 +138,7 @@ def run_on_ray(paths, writer, options: dict, types, **run_options):
     """`extract --engine ray`: Ray is imported only here."""
     if "-" in paths:
         raise click.UsageError("--engine ray reads files and directories, not stdin")
-    from . import engines, models
+    from .. import engines, models
 
     ray_engine = engines.load_ray(local=not run_options["address"])
     args = extractor_args(options, types)
@@ -165,14 +165,14 @@ def view(file):
         arner extract news/ -f json > news.json
         arner view news.json > news.html
     """
-    from .output import view as saved
+    from ..output import view as saved
 
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as error:
         raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None
     console = err_console()
-    from .output.html import title_for
+    from ..output.html import title_for
 
     saved.write_page(saved.parse(data, file), data_output(), lambda note: console.print(f"arner: {escape(note)}"),
                      title_for([file]))
@@ -188,7 +188,7 @@ def download(force):
     Example:
         arner download && arner extract --model arabert sample_data/
     """
-    from .models import camel
+    from ..models import camel
 
     console = err_console()
     if camel.arabert_installed() and not force:
@@ -208,8 +208,8 @@ def models_command():
     Example:
         arner models
     """
-    from . import models
-    from .output import tables
+    from .. import models
+    from ..output import tables
 
     missing = [named for named in models.NAMED.values() if not named.installed()]
     tables.DataConsole(file=data_output()).print(tables.models_table(models.available(), missing))
@@ -244,8 +244,8 @@ def evaluate(gold, fmt, as_text, each_sentence, errors, **options):
         arner evaluate test.conll --model my-model/ --as-text
         arner evaluate test.conll --errors
     """
-    from . import scoring
-    from .mistakes import mistakes
+    from .. import scoring
+    from ..mistakes import mistakes
 
     stdout = data_output()
     sentences, gold_labels = read_labelled(gold, "GOLD")
@@ -262,7 +262,7 @@ def evaluate(gold, fmt, as_text, each_sentence, errors, **options):
             report["errors"] = found.as_dict()
         stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
-        from .output import tables
+        from ..output import tables
 
         console = tables.DataConsole(file=stdout)
         console.print(tables.scores_table(scores, str(gold)))
@@ -308,7 +308,7 @@ def train(ctx, train_file, dev, output_dir, tests, kind, quiet, **options):
         arner train my-train.conll --kind e5 --layers 6 --teacher my-e5/ -o my-e5-small/
         arner extract --model my-model/ texts/
     """
-    from . import models
+    from .. import models
 
     trainer = TRAINABLE[kind]
     refused = [name for name in options if name not in trainer.train_options

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Callable
 import click
 from rich.markup import escape
 
-from .models import DEFAULT_ORDER, NAMED
-from .models.base import DEVICES, Settings
+from ..models import DEFAULT_ORDER, NAMED
+from ..models.base import DEVICES, Settings
 from .streams import err_console
-from .text.spans import MIN_SCORE
-from .types import TYPES
+from ..text.spans import MIN_SCORE
+from ..types import TYPES
 
 if TYPE_CHECKING:
-    from .models import ModelInfo
+    from ..models import ModelInfo
 
 
 def model_options(command: Callable) -> Callable:
@@ -72,7 +72,7 @@ def announce(info: ModelInfo, quiet: bool) -> None:
 
 
 def load_extractor(options: dict, types=TYPES):
-    from .extractor import Extractor
+    from ..extractor import Extractor
 
     extractor = Extractor(**extractor_args(options, types))
     announce(extractor.info, options["quiet"])
@@ -92,7 +92,7 @@ def parse_types(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None:
-        from .inputs.sources import NOT_FILE_ENCODINGS
+        from ..inputs.sources import NOT_FILE_ENCODINGS
 
         try:
             info = codecs.lookup(value)
@@ -112,7 +112,7 @@ def check_glob(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 def read_labelled(path: Path, option: str) -> tuple[list[list[str]], list[list[str]]]:
     """A CoNLL file's sentences and labels; a usage error naming `option` if it has none or is malformed."""
-    from .inputs.conll import read_conll
+    from ..inputs.conll import read_conll
 
     try:
         sentences, labels = read_conll(path)

@@ -16,8 +16,8 @@ from typing import Callable, Iterator, TextIO
 import click
 from rich.console import Console
 
-from .errors import EXIT_INTERRUPTED, ArnerError
-from .output.bidi import visible
+from ..errors import EXIT_INTERRUPTED, ArnerError
+from ..output.bidi import visible
 
 
 class _Stderr:

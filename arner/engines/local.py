@@ -20,12 +20,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from .errors import InputError, OutputError
-from .extractor import Extractor
-from .inputs.sources import Document, open_document, stdin_document
-from .inputs.walk import find_inputs
-from .output import Writer, entity_count
-from .types import DocumentDone, Event, SentenceResult, Skipped
+from ..errors import InputError, OutputError
+from ..extractor import Extractor
+from ..inputs.sources import Document, open_document, stdin_document
+from ..inputs.walk import find_inputs
+from ..output import Writer, entity_count
+from ..types import DocumentDone, Event, SentenceResult, Skipped
 
 
 @dataclass

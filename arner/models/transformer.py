@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import ModelError
 from ..types import LABEL, Labelled
 from .base import Recognizer, Settings, torch_threads
-from .evidence import best, viterbi
+from .decoding import best, viterbi
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from arner.cli import cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # Generated from every command's --help; tests/test_cli_reference.py fails when it is stale.
 REFERENCE = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
