@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from . import models
 from .errors import InputError
@@ -134,7 +134,9 @@ class Extractor:
         entities of function words alone dropped, only the types asked for, scores
         calibrated, none below `min_score`."""
         corrected = without_function_words(folded, self.lexicon.apply(folded, predicted))
-        spans = scored_spans([label for label, _ in corrected], [prob for _, prob in corrected], self.temperature, self.bias)
+        spans = scored_spans(
+            [label for label, _ in corrected], [prob for _, prob in corrected], self.temperature, self.bias
+        )
         return [span for span in spans if span.type in self.types and span.score >= self.min_score]
 
     def stream(self, inputs: Iterable[Document | Skipped], *, keep_text: bool = False) -> Iterator[Event]:
@@ -184,8 +186,12 @@ class Extractor:
 
     def _group(self, group: list[Skipped | _Read]) -> Iterator[Event]:
         with self._model_lock:  # a generator: a model that does not warm up folds nothing
-            self.recognizer.warm([fold(word) for word in sentence.texts]
-                                 for read in group if isinstance(read, _Read) for sentence in read.head)
+            self.recognizer.warm(
+                [fold(word) for word in sentence.texts]
+                for read in group
+                if isinstance(read, _Read)
+                for sentence in read.head
+            )
         for entry in group:
             if isinstance(entry, Skipped):
                 yield entry
@@ -209,7 +215,9 @@ class Extractor:
 
     def _result(self, document: Document, sentence: Sentence, folded: list[str], predicted: Labelled) -> SentenceResult:
         spans = self._spans(folded, predicted)
-        return SentenceResult(document, sentence, span_labels(spans, len(folded)), sentence_entities(sentence, spans, self.known))
+        return SentenceResult(
+            document, sentence, span_labels(spans, len(folded)), sentence_entities(sentence, spans, self.known)
+        )
 
 
 def _checked(text: str, caller: str) -> str:

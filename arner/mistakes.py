@@ -39,8 +39,7 @@ class Mistakes:
                 kind: {
                     "count": self.counts[kind],
                     "examples": [
-                        {"gold": gold, "predicted": predicted, "count": n}
-                        for (gold, predicted), n in self.top(kind)
+                        {"gold": gold, "predicted": predicted, "count": n} for (gold, predicted), n in self.top(kind)
                     ],
                 }
                 for kind in KINDS
@@ -79,8 +78,10 @@ def _sentence(found: Mistakes, words: list[str], gold: list, predicted: list) ->
         else:
             found.add("wrong_type", _shown(words, [(gold_kind, first, last)]), _shown(words, [(kind, first, last)]))
     # Group the rest by overlap: entities are sorted by start, so a group grows while the next one overlaps it.
-    spans = sorted([(first, last, "gold", kind) for kind, first, last in left_gold]
-                   + [(first, last, "predicted", kind) for kind, first, last in left_predicted])
+    spans = sorted(
+        [(first, last, "gold", kind) for kind, first, last in left_gold]
+        + [(first, last, "predicted", kind) for kind, first, last in left_predicted]
+    )
     groups: list[list[tuple[int, int, str, str]]] = []
     end = -1
     for span in spans:

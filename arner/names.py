@@ -16,10 +16,10 @@ longest listed name; the CRF uses it for features, `Lexicon` for corrections:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from .errors import ArnerError
 from .text.normalize import normalize, strip_proclitics

@@ -100,8 +100,9 @@ def project(entities: list, ranges: list[list[tuple[int, int]]]) -> list[list[st
     return labels
 
 
-def predict(extractor: Extractor, sentences: list[list[str]], *, each_sentence: bool = False,
-            from_text: bool = False) -> list[list[str]]:
+def predict(
+    extractor: Extractor, sentences: list[list[str]], *, each_sentence: bool = False, from_text: bool = False
+) -> list[list[str]]:
     """The labels `arner evaluate` scores: what `extractor` outputs (name lists, no function
     word alone, calibrated scores of at least its min_score) on gold sentences, the whole
     list as one document or each sentence as its own; with `from_text`, through the whole

@@ -13,8 +13,8 @@ there (the default: every span's text is arner's entity), or "expand" /
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -58,8 +58,9 @@ def make_arner(
     `min_score`, `device`, `batch_size` (sentences per forward pass): as the CLI's options (ValueError if out of range)."""
     if alignment not in ALIGNMENTS:
         raise ValueError(f"alignment must be one of {', '.join(ALIGNMENTS)}, not {alignment!r}")
-    extractor = Extractor(model, settings=Settings(device=device, batch_size=batch_size), names=map(Path, names),
-                          min_score=min_score)
+    extractor = Extractor(
+        model, settings=Settings(device=device, batch_size=batch_size), names=map(Path, names), min_score=min_score
+    )
     return ArnerComponent(extractor, overwrite_ents=overwrite_ents, alignment=alignment)
 
 

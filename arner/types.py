@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol, Union
+from typing import Protocol
 
 TYPES = ("PERS", "LOC", "ORG", "MISC")
 LABEL = re.compile(r"O|[BI]-(PERS|LOC|ORG|MISC)")
@@ -122,4 +122,4 @@ class DocumentDone:
     text: str | None = None
 
 
-Event = Union[SentenceResult, DocumentDone, Skipped]
+Event = SentenceResult | DocumentDone | Skipped

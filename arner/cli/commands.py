@@ -15,13 +15,20 @@ from rich.markup import escape
 
 from ..errors import EXIT_SKIPPED, ArnerError
 from ..models import TRAINABLE
-from .options import (
-    announce, check_encoding, check_glob, extractor_args, load_extractor, model_options, parse_tests, parse_types,
-    read_labelled,
-)
 from ..output import FORMATS
 from ..output.bidi import MODES as BIDI_MODES
 from ..output.bidi import resolve as resolve_bidi
+from .options import (
+    announce,
+    check_encoding,
+    check_glob,
+    extractor_args,
+    load_extractor,
+    model_options,
+    parse_tests,
+    parse_types,
+    read_labelled,
+)
 from .streams import Group, data_output, err_console, translate_errors
 
 
@@ -44,34 +51,90 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(FORMATS), envvar="ARNER_FORMAT", show_envvar=True,
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    envvar="ARNER_FORMAT",
+    show_envvar=True,
     help="Output format. Default: table at a terminal, jsonl when piped.",
 )
-@click.option("--types", metavar="PERS,LOC,...", callback=parse_types, envvar="ARNER_TYPES", show_envvar=True,
-              help="Only these entity types.")
+@click.option(
+    "--types",
+    metavar="PERS,LOC,...",
+    callback=parse_types,
+    envvar="ARNER_TYPES",
+    show_envvar=True,
+    help="Only these entity types.",
+)
 @click.option("--summary", is_flag=True, help="Count each distinct entity per type across all inputs.")
-@click.option("--glob", "pattern", default="*.txt", envvar="ARNER_GLOB", show_envvar=True, show_default=True,
-              callback=check_glob, help="File names to read inside directories.")
+@click.option(
+    "--glob",
+    "pattern",
+    default="*.txt",
+    envvar="ARNER_GLOB",
+    show_envvar=True,
+    show_default=True,
+    callback=check_glob,
+    help="File names to read inside directories.",
+)
 @click.option("--encoding", callback=check_encoding, help="Force an input encoding (default: detect per file).")
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write one JSON file per input here (HTML with -f html), mirroring the input tree.")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one JSON file per input here (HTML with -f html), mirroring the input tree.",
+)
 @click.option("--skip-existing", is_flag=True, help="With --output-dir: skip inputs whose output file exists.")
 @click.option(
-    "--bidi", type=click.Choice(BIDI_MODES), default="auto", envvar="ARNER_BIDI", show_envvar=True,
+    "--bidi",
+    type=click.Choice(BIDI_MODES),
+    default="auto",
+    envvar="ARNER_BIDI",
+    show_envvar=True,
     show_default=True,
     help="-f table: on shapes and reorders Arabic for terminals without bidi support, off leaves it as "
     "stored, auto decides from the terminal.",
 )
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", envvar="ARNER_ENGINE",
-              show_envvar=True, show_default=True, help="Run here, or on Ray (a cluster, or all cores here).")
-@click.option("--ray-address", envvar="RAY_ADDRESS", show_envvar=True, metavar="auto|ray://HOST:PORT",
-              help="With --engine ray: the cluster to join (default: start Ray on this machine).")
-@click.option("--workers", type=click.IntRange(1), metavar="N",
-              help="With --engine ray: model copies (default: one per CPU of the cluster, or per --threads CPUs).")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    envvar="ARNER_ENGINE",
+    show_envvar=True,
+    show_default=True,
+    help="Run here, or on Ray (a cluster, or all cores here).",
+)
+@click.option(
+    "--ray-address",
+    envvar="RAY_ADDRESS",
+    show_envvar=True,
+    metavar="auto|ray://HOST:PORT",
+    help="With --engine ray: the cluster to join (default: start Ray on this machine).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    metavar="N",
+    help="With --engine ray: model copies (default: one per CPU of the cluster, or per --threads CPUs).",
+)
 @model_options
 @translate_errors
-def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_existing, bidi, engine, ray_address,
-            workers, **options):
+def extract(
+    paths,
+    fmt,
+    types,
+    summary,
+    pattern,
+    encoding,
+    output_dir,
+    skip_existing,
+    bidi,
+    engine,
+    ray_address,
+    workers,
+    **options,
+):
     """Find entities in files, directories (walked recursively) or stdin (-).
 
     \b
@@ -88,7 +151,9 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
     if workers and engine != "ray":
         raise click.UsageError("--workers needs --engine ray")
     if summary and (fmt == "conll" or output_dir):
-        raise click.UsageError("--summary works with -f table, json, jsonl, tsv or html, not with conll or --output-dir")
+        raise click.UsageError(
+            "--summary works with -f table, json, jsonl, tsv or html, not with conll or --output-dir"
+        )
     stdout = sys.stdout if output_dir else data_output()
     fmt = fmt or ("table" if stdout is not None and stdout.isatty() else "jsonl")
     stdin = sys.stdin.buffer if sys.stdin is not None else None
@@ -100,14 +165,26 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
     from ..engines import local
     from ..output import make_writer
 
-    writer = make_writer(fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, bool(stdout and stdout.isatty())),
-                         inputs=paths)
+    writer = make_writer(
+        fmt, summary, output_dir, stdout, resolve_bidi(bidi, os.environ, bool(stdout and stdout.isatty())), inputs=paths
+    )
     if output_dir:
         prepare_output_dir(output_dir, paths, pattern, writer.path, stdin)
 
     if engine == "ray":
-        report = run_on_ray(paths, writer, options, types, fmt=fmt, pattern=pattern, encoding=encoding,
-                            output_dir=output_dir, skip_existing=skip_existing, address=ray_address, workers=workers)
+        report = run_on_ray(
+            paths,
+            writer,
+            options,
+            types,
+            fmt=fmt,
+            pattern=pattern,
+            encoding=encoding,
+            output_dir=output_dir,
+            skip_existing=skip_existing,
+            address=ray_address,
+            workers=workers,
+        )
     else:
         from ..text.segment import import_tokenizer_in_background
 
@@ -115,8 +192,15 @@ def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_exis
         extractor = load_extractor(options, types)
         writer.model(extractor.info.describe())
         report = local.run(
-            extractor, paths, writer, pattern=pattern, encoding=encoding, stdin=stdin,
-            existing=writer.path if skip_existing else None, output_dir=output_dir, quiet=options["quiet"],
+            extractor,
+            paths,
+            writer,
+            pattern=pattern,
+            encoding=encoding,
+            stdin=stdin,
+            existing=writer.path if skip_existing else None,
+            output_dir=output_dir,
+            quiet=options["quiet"],
             console=err_console(),
         )
     if report.skipped:
@@ -145,8 +229,9 @@ def run_on_ray(paths, writer, options: dict, types, **run_options):
     info = models.resolve(args["model"])
     announce(info, options["quiet"])
     writer.model(info.describe())
-    return ray_engine.run({**args, "model": info.name}, paths, writer, quiet=options["quiet"], console=err_console(),
-                          **run_options)
+    return ray_engine.run(
+        {**args, "model": info.name}, paths, writer, quiet=options["quiet"], console=err_console(), **run_options
+    )
 
 
 @cli.command()
@@ -174,8 +259,9 @@ def view(file):
     console = err_console()
     from ..output.html import title_for
 
-    saved.write_page(saved.parse(data, file), data_output(), lambda note: console.print(f"arner: {escape(note)}"),
-                     title_for([file]))
+    saved.write_page(
+        saved.parse(data, file), data_output(), lambda note: console.print(f"arner: {escape(note)}"), title_for([file])
+    )
 
 
 @cli.command()
@@ -217,14 +303,30 @@ def models_command():
 
 @cli.command()
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="The scores as a table, or as JSON for programs.")
-@click.option("--as-text", is_flag=True,
-              help="Run the gold sentences through `extract` as plain text and score the entities found.")
-@click.option("--each-sentence", is_flag=True,
-              help="Label each gold sentence as a document of its own (default: the file is one document, in order).")
-@click.option("--errors", is_flag=True,
-              help="Also list the errors by kind (missed, spurious, wrong type, wrong boundary), most frequent first.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="The scores as a table, or as JSON for programs.",
+)
+@click.option(
+    "--as-text",
+    is_flag=True,
+    help="Run the gold sentences through `extract` as plain text and score the entities found.",
+)
+@click.option(
+    "--each-sentence",
+    is_flag=True,
+    help="Label each gold sentence as a document of its own (default: the file is one document, in order).",
+)
+@click.option(
+    "--errors",
+    is_flag=True,
+    help="Also list the errors by kind (missed, spurious, wrong type, wrong boundary), most frequent first.",
+)
 @model_options
 @translate_errors
 def evaluate(gold, fmt, as_text, each_sentence, errors, **options):
@@ -256,8 +358,14 @@ def evaluate(gold, fmt, as_text, each_sentence, errors, **options):
     if fmt == "json":
         import json
 
-        report = {"gold": str(gold), "model": extractor.info.name, "as_text": as_text,
-                  "each_sentence": each_sentence, "min_score": extractor.min_score, "scores": scoring.as_dicts(scores)}
+        report = {
+            "gold": str(gold),
+            "model": extractor.info.name,
+            "as_text": as_text,
+            "each_sentence": each_sentence,
+            "min_score": extractor.min_score,
+            "scores": scoring.as_dicts(scores),
+        }
         if found is not None:
             report["errors"] = found.as_dict()
         stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
@@ -278,23 +386,56 @@ def _for_kinds(option: str) -> str:
 
 @cli.command()
 @click.argument("train_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dev", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Held-out CoNLL file to report.")
-@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write the model into.")
-@click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help=f"{_for_kinds('gazetteer')}compiled gazetteer to use (default: the built-in model's).")
-@click.option("--test", "tests", metavar="NAME=FILE", multiple=True, callback=parse_tests,
-              help="Score the trained model on this CoNLL file and record it in meta.json. Repeatable.")
-@click.option("--kind", type=click.Choice(list(TRAINABLE)), default=next(iter(TRAINABLE)), show_default=True,
-              help="; ".join(f"{key}: {kind.about}" for key, kind in TRAINABLE.items()) + ".")
-@click.option("--epochs", type=click.IntRange(1), default=8, show_default=True,
-              help=f"{_for_kinds('epochs')}passes over the data.")
+@click.option(
+    "--dev", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Held-out CoNLL file to report."
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the model into.",
+)
+@click.option(
+    "--gazetteer",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"{_for_kinds('gazetteer')}compiled gazetteer to use (default: the built-in model's).",
+)
+@click.option(
+    "--test",
+    "tests",
+    metavar="NAME=FILE",
+    multiple=True,
+    callback=parse_tests,
+    help="Score the trained model on this CoNLL file and record it in meta.json. Repeatable.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(list(TRAINABLE)),
+    default=next(iter(TRAINABLE)),
+    show_default=True,
+    help="; ".join(f"{key}: {kind.about}" for key, kind in TRAINABLE.items()) + ".",
+)
+@click.option(
+    "--epochs",
+    type=click.IntRange(1),
+    default=8,
+    show_default=True,
+    help=f"{_for_kinds('epochs')}passes over the data.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help=f"{_for_kinds('seed')}random seed.")
-@click.option("--layers", type=click.IntRange(1, 12),
-              help=f"{_for_kinds('layers')}keep only the encoder's first N layers (all 12 by default).")
-@click.option("--teacher", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help=f"{_for_kinds('teacher')}an e5 model folder to distil: the new model starts from its layers and "
-                   "learns its label odds.")
+@click.option(
+    "--layers",
+    type=click.IntRange(1, 12),
+    help=f"{_for_kinds('layers')}keep only the encoder's first N layers (all 12 by default).",
+)
+@click.option(
+    "--teacher",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help=f"{_for_kinds('teacher')}an e5 model folder to distil: the new model starts from its layers and "
+    "learns its label odds.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
 @click.pass_context
 @translate_errors
@@ -311,12 +452,18 @@ def train(ctx, train_file, dev, output_dir, tests, kind, quiet, **options):
     from .. import models
 
     trainer = TRAINABLE[kind]
-    refused = [name for name in options if name not in trainer.train_options
-               and ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+    refused = [
+        name
+        for name in options
+        if name not in trainer.train_options
+        and ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+    ]
     if refused:
         takers = " or ".join(key for key, other in TRAINABLE.items() if set(refused) & set(other.train_options))
-        raise click.UsageError(f"{' and '.join('--' + name for name in refused)} {'is' if len(refused) == 1 else 'are'} "
-                               f"for --kind {takers}")
+        raise click.UsageError(
+            f"{' and '.join('--' + name for name in refused)} {'is' if len(refused) == 1 else 'are'} "
+            f"for --kind {takers}"
+        )
     # Every CoNLL input is checked before training: a bad --test file must not fail after the model is written.
     read_labelled(train_file, "TRAIN_FILE")
     if dev is not None:
@@ -328,8 +475,13 @@ def train(ctx, train_file, dev, output_dir, tests, kind, quiet, **options):
         console.print(f"arner: training on {escape(str(train_file))}...")
     given = {name: value for name, value in options.items() if name in trainer.train_options and value is not None}
     try:
-        meta = trainer.train(train_file, dev, output_dir, given,
-                             (lambda line: None) if quiet else (lambda line: console.print(f"arner: {escape(line)}")))
+        meta = trainer.train(
+            train_file,
+            dev,
+            output_dir,
+            given,
+            (lambda line: None) if quiet else (lambda line: console.print(f"arner: {escape(line)}")),
+        )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     if tests:

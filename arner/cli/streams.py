@@ -11,7 +11,8 @@ import functools
 import os
 import signal
 import sys
-from typing import Callable, Iterator, TextIO
+from collections.abc import Callable, Iterator
+from typing import TextIO
 
 import click
 from rich.console import Console

@@ -6,9 +6,10 @@ multi-file runs at a terminal, and ends with one summary line.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO
 
 from rich.console import Console
 from rich.markup import escape

@@ -20,9 +20,9 @@ import math
 import os
 import pickle
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -31,15 +31,14 @@ import ray.data
 from rich.console import Console
 
 from .. import models
-from ..errors import ArnerError
+from ..errors import ArnerError, OutputError
 from ..extractor import Extractor
 from ..inputs.sources import Document, text_document
 from ..inputs.walk import find_inputs
 from ..models import Settings
-from ..errors import OutputError
 from ..output import Writer, make_writer
-from .local import Report, drive, open_input
 from ..types import TYPES, DocumentDone, DocumentLike, Event, SentenceResult, Skipped
+from .local import Report, drive, open_input
 
 # Documents per call of an actor: what one actor holds at a time stays small, while the
 # per-call overhead of Ray stays small next to the labelling of 16 documents.
@@ -47,8 +46,14 @@ BATCH = 16
 # Blocks per actor: enough for Ray to balance uneven documents, few enough to schedule cheaply.
 BLOCKS_PER_WORKER = 64
 ENTITY_SCHEMA = {
-    "text": pa.string(), "type": pa.string(), "start": pa.int64(), "end": pa.int64(), "line": pa.int64(),
-    "sentence": pa.int64(), "score": pa.float64(), "normalized": pa.string(),
+    "text": pa.string(),
+    "type": pa.string(),
+    "start": pa.int64(),
+    "end": pa.int64(),
+    "line": pa.int64(),
+    "sentence": pa.int64(),
+    "score": pa.float64(),
+    "normalized": pa.string(),
 }
 
 
@@ -92,8 +97,10 @@ def connect(address: str | None = None, num_cpus: int | None = None) -> Iterator
     except (ConnectionError, RuntimeError, ValueError) as error:
         if not address:
             raise ArnerError(f"cannot start Ray on this machine: {error}") from None
-        raise ArnerError(f"cannot reach Ray at {address}: {error}",
-                         "`ray start --head` on the cluster's head node, or leave --ray-address empty") from None
+        raise ArnerError(
+            f"cannot reach Ray at {address}: {error}",
+            "`ray start --head` on the cluster's head node, or leave --ray-address empty",
+        ) from None
     # Ray Data logs each execution at INFO and some advice at WARNING to stderr, which is for arner's lines.
     logging.getLogger("ray.data").setLevel(logging.ERROR)
     try:
@@ -141,11 +148,27 @@ def run(
     # sys.stdout, which is data here: send that to stderr; the writer keeps `stdout`.
     with contextlib.redirect_stdout(sys.stderr), connect(address):
         cpus = worker_cpus(extractor_args.get("settings", Settings()))
-        outcomes = _outcomes(items, _for_workers(extractor_args, cpus), encoding, fmt, output_dir and output_dir.absolute(),
-                             writer.needs_text, workers or default_workers(cpus), cpus)
+        outcomes = _outcomes(
+            items,
+            _for_workers(extractor_args, cpus),
+            encoding,
+            fmt,
+            output_dir and output_dir.absolute(),
+            writer.needs_text,
+            workers or default_workers(cpus),
+            cpus,
+        )
         # With --output-dir the actors have written the files; the driver only reports.
-        return drive(_events(outcomes, skipped_before, report), Writer() if output_dir else writer, report, paths, pattern,
-                     output_dir=output_dir, quiet=quiet, console=console)
+        return drive(
+            _events(outcomes, skipped_before, report),
+            Writer() if output_dir else writer,
+            report,
+            paths,
+            pattern,
+            output_dir=output_dir,
+            quiet=quiet,
+            console=console,
+        )
 
 
 def worker_cpus(settings: Settings) -> int:
@@ -158,8 +181,10 @@ def worker_cpus(settings: Settings) -> int:
     cpus = settings.threads or 1
     largest = max((node["Resources"].get("CPU", 0) for node in ray.nodes() if node["Alive"]), default=0)
     if cpus > largest:
-        raise ArnerError(f"--threads {cpus}: no node of the Ray cluster has that many CPUs (the largest has {largest:g})",
-                         "give --threads at most the CPUs of one node")
+        raise ArnerError(
+            f"--threads {cpus}: no node of the Ray cluster has that many CPUs (the largest has {largest:g})",
+            "give --threads at most the CPUs of one node",
+        )
     return cpus
 
 
@@ -306,8 +331,9 @@ def extract_dataset(
     >>> extract_dataset(texts, id_column="url").write_parquet("s3://archive/entities/")  # doctest: +SKIP
     """
     cpus = worker_cpus(settings)
-    extractor_args = _for_workers({"model": models.resolve(model).name, "settings": settings, "types": tuple(types),
-                                   "names": tuple(names)}, cpus)
+    extractor_args = _for_workers(
+        {"model": models.resolve(model).name, "settings": settings, "types": tuple(types), "names": tuple(names)}, cpus
+    )
     return ds.map_batches(
         _TextWorker,
         fn_constructor_args=(extractor_args, text_column, id_column),

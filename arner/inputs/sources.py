@@ -17,9 +17,10 @@ import codecs
 import io
 import sys
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 from ..errors import InputError
 from .walk import STDIN
@@ -170,9 +171,7 @@ def _arabic_page(sample: bytes) -> tuple[str, str, str] | None:
 
 def check_text(sample: str) -> None:
     """Reject decoded text that is mostly control characters (PDFs, images)."""
-    controls = sum(
-        1 for ch in sample if unicodedata.category(ch) == "Cc" and not ch.isspace()
-    )
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and not ch.isspace())
     if sample and controls / len(sample) > _CONTROL_LIMIT:
         raise InputError("binary data (control characters), not text")
 
@@ -212,7 +211,7 @@ def _drops_bom(codec: str) -> bool:
     return codecs.lookup(codec).name not in ("utf-8-sig", "utf-16", "utf-32")
 
 
-def _once(replay: "_Replay") -> Callable[[], "_Replay"]:
+def _once(replay: _Replay) -> Callable[[], _Replay]:
     """An opener that hands out the one stream of an input, and refuses a second read."""
     handed = []
 
@@ -236,7 +235,7 @@ class _Replay:
     def read(self, size: int) -> bytes:
         return self._head.read(size) or self._rest.read(size)
 
-    def __enter__(self) -> "_Replay":
+    def __enter__(self) -> _Replay:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -11,16 +11,26 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..errors import ModelError, ModelNotFound
 from . import camel, crf, e5
 from .base import META_FILE, Kind, ModelInfo, Recognizer, Settings, write_meta
 
-__all__ = ["KINDS", "NAMED", "TRAINABLE", "ModelInfo", "Recognizer", "Settings", "available", "load", "measure",
-           "resolve"]
+__all__ = [
+    "KINDS",
+    "NAMED",
+    "TRAINABLE",
+    "ModelInfo",
+    "Recognizer",
+    "Settings",
+    "available",
+    "load",
+    "measure",
+    "resolve",
+]
 
 
 def _load_bert(path: Path, meta: dict, settings: Settings) -> Recognizer:
@@ -49,8 +59,15 @@ class Named:
 
 
 NAMED: dict[str, Named] = {  # in the order `arner models` lists them
-    "arabert": Named("arabert", BERT, lambda: camel.arabert_path(), installed=lambda: camel.arabert_installed(),
-                     title="CAMeL's arabert NER model", install="run `arner download`", published_f1=0.831),
+    "arabert": Named(
+        "arabert",
+        BERT,
+        lambda: camel.arabert_path(),
+        installed=lambda: camel.arabert_installed(),
+        title="CAMeL's arabert NER model",
+        install="run `arner download`",
+        published_f1=0.831,
+    ),
     "builtin": Named("builtin", crf.KIND, lambda: crf.BUILTIN_DIR, about="the fast CRF"),
     "e5": Named("e5", e5.KIND, lambda: e5.SHIPPED_DIR),
 }

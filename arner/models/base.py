@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, MutableMapping, Optional
+from typing import Any
 
 from ..types import Labelled
-
 
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -104,7 +104,7 @@ def reach(*windows: int) -> int:
 # A kind's `train`: the CoNLL file to learn from, one held out to report (or None), the
 # folder to write, the kind's own options, and a callback for progress lines; it
 # returns the folder's meta. It raises ValueError for data the kind cannot learn.
-Train = Callable[[Path, Optional[Path], Path, dict[str, Any], Callable[[str], None]], dict]
+Train = Callable[[Path, Path | None, Path, dict[str, Any], Callable[[str], None]], dict]
 
 
 @dataclass(frozen=True)

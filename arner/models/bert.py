@@ -47,7 +47,9 @@ class BertRecognizer(TokenClassifier):
         self.model = prepared(ner.model, self.device, settings)
         self.batch_size = settings.batch_size
         self.cls_id, self.sep_id, self.pad_id = (
-            self.tokenizer.cls_token_id, self.tokenizer.sep_token_id, self.tokenizer.pad_token_id,
+            self.tokenizer.cls_token_id,
+            self.tokenizer.sep_token_id,
+            self.tokenizer.pad_token_id,
         )
 
     def pieces_of(self, word: str) -> tuple[int, ...]:
@@ -57,4 +59,3 @@ class BertRecognizer(TokenClassifier):
         import torch
 
         return self.model(input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids))[0]
-

@@ -92,8 +92,14 @@ class Evidence:
     ) -> list[Labelled]:
         outside = labels.index("O")
         tagged = [
-            [Tagged(label, score, dict(zip(labels, row.tolist())) if label == "O" and row[outside] < self.max_outside else None)
-             for (label, score), row in zip(sentence, p)]
+            [
+                Tagged(
+                    label,
+                    score,
+                    dict(zip(labels, row.tolist())) if label == "O" and row[outside] < self.max_outside else None,
+                )
+                for (label, score), row in zip(sentence, p)
+            ]
             for sentence, p in zip(labelled, probs)
         ]
         return propagate(stems, tagged, self.window, self.min_entity, self.min_stem)

@@ -58,7 +58,9 @@ def propagate(
             counts.subtract(cast[index - window - 1])
         labelled: Labelled = []
         for stem, tag in zip(sentence_stems, sentence):
-            receives = tag.alternatives is not None and can_vouch(stem, min_stem) and stem not in NORMALIZED_FUNCTION_WORDS
+            receives = (
+                tag.alternatives is not None and can_vouch(stem, min_stem) and stem not in NORMALIZED_FUNCTION_WORDS
+            )
             kind = _majority(counts, stem) if receives else None
             if kind is None:
                 labelled.append((tag.label, tag.probability))

@@ -98,7 +98,7 @@ class TokenClassifier(Recognizer):
         core leaves is filled with context, half before it and the rest after:
         words near a cut are labelled seeing words on both sides.
         """
-        pieces = [self._word_pieces(word)[:self.max_pieces] for word in words]
+        pieces = [self._word_pieces(word)[: self.max_pieces] for word in words]
         total = sum(map(len, pieces))
         target = ceil(total / ceil(total / self.max_pieces)) if total else self.max_pieces
         segments = []
@@ -153,8 +153,11 @@ class TokenClassifier(Recognizer):
                 logits = self.forward(ids.to(self.device), mask.to(self.device))
                 probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
                 for row, seg in enumerate(batch):
-                    keep = [(word, seg.firsts[offset] + 1)  # +1 skips [CLS]
-                            for offset, word in enumerate(seg.words) if word in seg.core and seg.firsts[offset] >= 0]
+                    keep = [
+                        (word, seg.firsts[offset] + 1)  # +1 skips [CLS]
+                        for offset, word in enumerate(seg.words)
+                        if word in seg.core and seg.firsts[offset] >= 0
+                    ]
                     if keep:
                         targets, positions = zip(*keep)
                         vectors[seg.sentence][list(targets)] = probs[row, list(positions)]

@@ -7,8 +7,9 @@ stream: nothing is buffered beyond the document being written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TextIO
 
 from ..types import DocumentDone, Entity, SentenceResult
 
@@ -16,7 +17,7 @@ FORMATS = ("table", "json", "jsonl", "tsv", "conll", "html")
 
 
 def entity_count(count: int) -> str:
-    """"1 entity", "2 entities": as every line and page that counts them says it."""
+    """ "1 entity", "2 entities": as every line and page that counts them says it."""
     return f"{count} entit{'y' if count == 1 else 'ies'}"
 
 
@@ -92,6 +93,9 @@ def make_writer(
     if summary:
         return formats.SummaryWriter(stdout, fmt)
     writers = {
-        "json": formats.JsonWriter, "jsonl": formats.JsonlWriter, "tsv": formats.TsvWriter, "conll": formats.ConllWriter,
+        "json": formats.JsonWriter,
+        "jsonl": formats.JsonlWriter,
+        "tsv": formats.TsvWriter,
+        "conll": formats.ConllWriter,
     }
     return writers[fmt](stdout)

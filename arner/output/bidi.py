@@ -11,7 +11,7 @@ order (python-bidi). Only tables use it: data formats are always logical order.
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 MODES = ("auto", "on", "off")
 
@@ -84,9 +84,18 @@ _WORD = re.compile(r"\S+")
 # Bidi controls in the text, by their Unicode abbreviations. In a terminal each is shown as its name
 # (`visible`), so none can reorder what follows it; the HTML page shows the same names.
 CONTROL_NAMES = {
-    "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
-    "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
-    "\u200e": "LRM", "\u200f": "RLM", "\u061c": "ALM",
+    "\u202a": "LRE",
+    "\u202b": "RLE",
+    "\u202c": "PDF",
+    "\u202d": "LRO",
+    "\u202e": "RLO",
+    "\u2066": "LRI",
+    "\u2067": "RLI",
+    "\u2068": "FSI",
+    "\u2069": "PDI",
+    "\u200e": "LRM",
+    "\u200f": "RLM",
+    "\u061c": "ALM",
 }
 CONTROLS = re.compile(f"[{''.join(CONTROL_NAMES)}]")
 

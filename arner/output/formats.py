@@ -128,7 +128,9 @@ class ConllWriter(WholeDocuments):
     def sentence(self, result: SentenceResult) -> None:
         if not self.holding:
             self.hold(self.DOCSTART)
-        self.hold("".join(f"{word.text}\t{label}\n" for word, label in zip(result.sentence.words, result.labels)) + "\n")
+        self.hold(
+            "".join(f"{word.text}\t{label}\n" for word, label in zip(result.sentence.words, result.labels)) + "\n"
+        )
 
     def document(self, done: DocumentDone) -> None:
         if not self.holding and done.error is None:

@@ -19,8 +19,9 @@ import base64
 import hashlib
 import html  # the standard library's: absolute imports never pick this module
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from ..types import TYPES, DocumentDone, Entity, SentenceResult
 from . import PerDocumentWriter, entity_count, source_name
@@ -36,6 +37,8 @@ def title_for(names: list[str]) -> str:
         return TITLE
     shown = ", ".join(source_name(name) for name in names[:3])
     return f"arner: {shown}" + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
 TYPE_NAMES = {"PERS": "person", "LOC": "location", "ORG": "organization", "MISC": "miscellaneous"}
 
 # Marks scored below this are drawn outlined, not filled; the legend says so.
@@ -278,8 +281,7 @@ def document_parts(source: str, text: str | None, entities: list[dict], number: 
     if skipped:
         yield (
             f'<details class="skipped"><summary class="none" dir="ltr">{entity_count(len(skipped))} '
-            'not matching this text</summary>\n'
-            + _entity_table(skipped) + "\n</details>\n"
+            "not matching this text</summary>\n" + _entity_table(skipped) + "\n</details>\n"
         )
     yield "</section>\n"
 
@@ -299,7 +301,9 @@ def _kinds(counts: dict[str, int]) -> list[str]:
 
 
 def page_end(
-    counts: dict[str, int], summary: list[dict] | None, documents: list[tuple[str, dict[str, int]]] | None = None,
+    counts: dict[str, int],
+    summary: list[dict] | None,
+    documents: list[tuple[str, dict[str, int]]] | None = None,
     model: str | None = None,
 ) -> str:
     """The run's facts, the list of documents, the legend (per-type counts, click a type to hide or
@@ -338,8 +342,8 @@ def page_end(
     if summary is not None:
         rows = "".join(
             f'<tr><td><mark dir="auto" class="{_type_class(str(row["type"]))}" data-type="{_attr(row["type"])}">'
-            f'{escape_text(str(row["text"]))}</mark></td><td>{_attr(row["type"])}</td>'
-            f'<td class=n>{int(row["count"])}</td><td class=n>{int(row["documents"])}</td></tr>'
+            f"{escape_text(str(row['text']))}</mark></td><td>{_attr(row['type'])}</td>"
+            f"<td class=n>{int(row['count'])}</td><td class=n>{int(row['documents'])}</td></tr>"
             for row in summary
         )
         table = (
@@ -402,6 +406,8 @@ class HtmlDirectoryWriter(DirectoryWriter):
     def render(self, done: DocumentDone, entities: list[Entity]) -> str:
         source = done.document.source
         counts = Counter(entity.type for entity in entities)
-        return page_start(f"arner: {source_name(source)}") + document_section(
-            source, done.text, [e.to_dict() for e in entities]
-        ) + page_end(dict(counts), None)
+        return (
+            page_start(f"arner: {source_name(source)}")
+            + document_section(source, done.text, [e.to_dict() for e in entities])
+            + page_end(dict(counts), None)
+        )

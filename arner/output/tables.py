@@ -18,8 +18,8 @@ that cannot do it themselves. Bidi controls in the text are shown by name
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from rich import box
 from rich.cells import cell_len
@@ -35,6 +35,7 @@ from ..types import DocumentDone, Entity, SentenceResult
 from . import Writer, source_name
 from .bidi import CONTEXT_LIMIT, context_parts, display, fit_context, shorten, visible
 from .formats import Summary, SummaryRow
+
 
 class DataConsole(Console):
     """A console for stdout: a closed pipe raises BrokenPipeError like any other write.
@@ -105,7 +106,7 @@ class Grid:
             yield from self._line(row)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _style(name: str) -> Style:
     return Style.parse(name)
 
@@ -134,8 +135,13 @@ def _print_grid(console: Console, columns: list[Column], widths: list[int], rows
 
 
 ENTITY_COLUMNS = [
-    Column("#", right=True, style="dim"), Column("Entity"), Column("Type"), Column("Line", right=True),
-    Column("Offsets", right=True, style="dim"), Column("Score", right=True), Column("Context"),
+    Column("#", right=True, style="dim"),
+    Column("Entity"),
+    Column("Type"),
+    Column("Line", right=True),
+    Column("Offsets", right=True, style="dim"),
+    Column("Score", right=True),
+    Column("Context"),
 ]
 
 
@@ -152,14 +158,28 @@ def print_entity_table(console: Console, source: str, rows: list[Row], bidi: boo
     """One table for a document: a row per mention, fitted to the console's width."""
     shown = lambda value: display(value) if bidi else value  # noqa: E731
     plain = [
-        [str(n), row.text, row.entity.type, str(row.entity.line), f"{row.entity.start}-{row.entity.end}",
-         f"{row.entity.score:.2f}", "".join(row.context)]
+        [
+            str(n),
+            row.text,
+            row.entity.type,
+            str(row.entity.line),
+            f"{row.entity.start}-{row.entity.end}",
+            f"{row.entity.score:.2f}",
+            "".join(row.context),
+        ]
         for n, row in enumerate(rows, 1)
     ]
     widths = _widths(ENTITY_COLUMNS, plain, {1: 1, 6: 1}, console.width)
     cells = [
-        [(values[0], ""), (shown(shorten(row.text, widths[1])), ""), (values[2], COLOURS.get(values[2], "white")),
-         (values[3], ""), (values[4], ""), (values[5], ""), (shown(fit_context(row.context, widths[6])), "")]
+        [
+            (values[0], ""),
+            (shown(shorten(row.text, widths[1])), ""),
+            (values[2], COLOURS.get(values[2], "white")),
+            (values[3], ""),
+            (values[4], ""),
+            (values[5], ""),
+            (shown(fit_context(row.context, widths[6])), ""),
+        ]
         for values, row in zip(plain, rows)
     ]
     console.print(Text(shown(visible(source_name(source))), style="italic"))
@@ -174,8 +194,12 @@ def print_summary_table(console: Console, rows: list[SummaryRow], documents: int
     plain = [[text, row.type, str(row.count), str(row.documents)] for text, row in zip(texts, rows)]
     widths = _widths(SUMMARY_COLUMNS, plain, {0: 1}, console.width)
     cells = [
-        [(display(shorten(text, widths[0])) if bidi else shorten(text, widths[0]), ""),
-         (values[1], COLOURS.get(values[1], "white")), (values[2], ""), (values[3], "")]
+        [
+            (display(shorten(text, widths[0])) if bidi else shorten(text, widths[0]), ""),
+            (values[1], COLOURS.get(values[1], "white")),
+            (values[2], ""),
+            (values[3], ""),
+        ]
         for text, values in zip(texts, plain)
     ]
     console.print(Text(f"Entities across {documents} document{'s' if documents != 1 else ''}", style="italic"))
@@ -239,11 +263,14 @@ def mistakes_table(found) -> Table:
     table.add_column("Gold", no_wrap=True)
     table.add_column("Predicted", no_wrap=True)
     for kind in KINDS:
-        table.add_row(f"[bold]{kind.replace('_', ' ')}[/]", str(found.counts[kind]), "", "", end_section=not found.examples[kind])
+        table.add_row(
+            f"[bold]{kind.replace('_', ' ')}[/]", str(found.counts[kind]), "", "", end_section=not found.examples[kind]
+        )
         examples = found.top(kind)
         for number, ((gold, predicted), count) in enumerate(examples, 1):
-            table.add_row("", str(count), escape(gold or "-"), escape(predicted or "-"),
-                          end_section=number == len(examples))
+            table.add_row(
+                "", str(count), escape(gold or "-"), escape(predicted or "-"), end_section=number == len(examples)
+            )
     return table
 
 
@@ -256,11 +283,19 @@ def models_table(available: list, missing: list) -> Table:
     for info in available:
         f1, speed = info.f1, info.words_per_second
         table.add_row(
-            escape(info.name), info.kind.name, escape(str(info.path)),
-            f"{f1:.3f}" if f1 is not None else "-", f"{speed:,.0f}" if speed else "-",
+            escape(info.name),
+            info.kind.name,
+            escape(str(info.path)),
+            f"{f1:.3f}" if f1 is not None else "-",
+            f"{speed:,.0f}" if speed else "-",
         )
     for named in missing:
         published = f"{named.published_f1:.3f} (published)" if named.published_f1 is not None else "-"
-        table.add_row(escape(named.name), named.kind.name, f"not installed ({escape(str(named.folder()))}): {named.install}",
-                      published, "-")
+        table.add_row(
+            escape(named.name),
+            named.kind.name,
+            f"not installed ({escape(str(named.folder()))}): {named.install}",
+            published,
+            "-",
+        )
     return table

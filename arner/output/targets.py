@@ -8,8 +8,9 @@ reads under a name the glob matches: a later run would read it as an input.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO
 
 from ..errors import OutputClash
 from ..inputs.walk import FileKey, display_name, file_key, find_inputs, takes
@@ -35,8 +36,10 @@ def check_outputs(
         path, source, relpath = found
         output = target(relpath)
         if output in claimed:
-            raise OutputClash(f"{claimed[output]} and {source} would both be written to {display_name(str(output))}",
-                              "run them with different --output-dir folders")
+            raise OutputClash(
+                f"{claimed[output]} and {source} would both be written to {display_name(str(output))}",
+                "run them with different --output-dir folders",
+            )
         claimed[output] = source
         planned.append((source, output))
         key = _stdin_key(stdin) if path is None else file_key(path)

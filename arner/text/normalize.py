@@ -19,9 +19,7 @@ from collections.abc import Container
 _MARKS = [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u0640"]
 _DELETE = (
     _MARKS
-    + [
-        chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06DE, 0x06E9)
-    ]  # Quranic marks
+    + [chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06DE, 0x06E9)]  # Quranic marks
     + [chr(c) for c in range(0x200B, 0x2010)]
     + [chr(c) for c in range(0x202A, 0x202F)]
     + [chr(c) for c in range(0x2066, 0x206A)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from ..types import Sentence, Word
 
@@ -68,7 +68,7 @@ def _pieces(text: str) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     done = 0
     # (?<!\S): each run is tried once, from its start, so the search stays linear.
-    for run in re.finditer(r"(?<!\S)\S{%d,}" % (MAX_WORD + 1), text):
+    for run in re.finditer(rf"(?<!\S)\S{{{MAX_WORD + 1},}}", text):
         _located(text, done, run.start(), pieces)
         _long_run(text, run.start(), run.end(), pieces)
         done = run.end()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Container, NamedTuple, Sequence
+from collections.abc import Container, Sequence
+from typing import NamedTuple
 
 from ..types import Entity, Labelled, Sentence
 from .function_words import only_function_words
@@ -60,7 +61,9 @@ def calibrated(probability: float, temperature: float, bias: float = 0.0) -> flo
     return 1 / (1 + math.exp(-(math.log(p / (1 - p)) / temperature + bias)))
 
 
-def scored_spans(labels: Sequence[str], probs: Sequence[float], temperature: float = 1.0, bias: float = 0.0) -> list[Span]:
+def scored_spans(
+    labels: Sequence[str], probs: Sequence[float], temperature: float = 1.0, bias: float = 0.0
+) -> list[Span]:
     """Each entity of a sentence with its score: the product of its words' label probabilities
     (the model's probability that these words are this entity, words taken alone), calibrated."""
     return [

@@ -40,5 +40,11 @@ def _train(train_file: Path, dev: Path | None, out_dir: Path, options: dict, log
     return train_from_files(train_file, dev, out_dir, **options)
 
 
-KIND = Kind("CRF", lambda path, meta: meta.get("kind") == META_KIND, _load, _train, ("gazetteer",),
-            "the built-in kind (about a minute)")
+KIND = Kind(
+    "CRF",
+    lambda path, meta: meta.get("kind") == META_KIND,
+    _load,
+    _train,
+    ("gazetteer",),
+    "the built-in kind (about a minute)",
+)

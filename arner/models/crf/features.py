@@ -141,9 +141,7 @@ class FeatureExtractor:
         stem = strip_proclitics(norm, self.known)
         bare = stem.removeprefix("ال")
         gaz_types = self.gazetteer.types_of(stem) | self.gazetteer.types_of(norm)
-        person_token = (
-            stem in self.gazetteer.person_tokens or bare in self.gazetteer.person_tokens
-        )
+        person_token = stem in self.gazetteer.person_tokens or bare in self.gazetteer.person_tokens
         trigger = trigger_class(norm)
         kind = shape(norm)
         near = [f"w={norm}", f"s={stem}", f"sh={kind}"]
@@ -163,10 +161,7 @@ class FeatureExtractor:
         if kind == "AR":
             own += _affixes(stem)
         far = [f"s={stem}", *(f for f in near if f[:2] in ("gz", "tr", "tt", "pt"))]
-        context = tuple(
-            _context_features(offset, near if abs(offset) == 1 else far)
-            for offset in _OFFSETS
-        )
+        context = tuple(_context_features(offset, near if abs(offset) == 1 else far) for offset in _OFFSETS)
         return WordInfo(norm, stem, trigger, person_token, tuple(own), context)
 
     def gazetteer_tags(self, infos: list[WordInfo]) -> list[str]:
@@ -176,9 +171,7 @@ class FeatureExtractor:
         seen = match(self.entities, norms, stems)
         return [f"{g}/{e}" for g, e in zip(gaz, seen)]
 
-    def sentence_features(
-        self, infos: list[WordInfo], gaz: list[str], doc_cues: list[list[str]]
-    ) -> list[list[str]]:
+    def sentence_features(self, infos: list[WordInfo], gaz: list[str], doc_cues: list[list[str]]) -> list[list[str]]:
         """Features for one sentence, given its word infos, gazetteer tags and document cues."""
         n = len(infos)
         stems = [info.stem for info in infos]
@@ -221,7 +214,11 @@ class FeatureExtractor:
         cached = self._pair_cache.get(key)
         if cached is None:
             stats = self.stats.get(key)
-            cached = (tuple(stats_features(stats, "b-")), tuple(stats_features(stats, "b+"))) if stats is not None else ((), ())
+            cached = (
+                (tuple(stats_features(stats, "b-")), tuple(stats_features(stats, "b+")))
+                if stats is not None
+                else ((), ())
+            )
             self._pair_cache[key] = cached
         return cached
 
@@ -229,7 +226,7 @@ class FeatureExtractor:
     def _cues(infos: list[WordInfo], gaz: list[str]) -> list[tuple[str, ...]]:
         """Local evidence at each occurrence, shared with the stem's other occurrences."""
         cues = []
-        for i, info in enumerate(infos):
+        for i in range(len(infos)):
             found = []
             if i > 0:
                 before = infos[i - 1]
@@ -257,11 +254,7 @@ class FeatureExtractor:
         gaz = [self.gazetteer_tags(sentence) for sentence in infos]
         cues = [self._cues(sentence, tags) for sentence, tags in zip(infos, gaz)]
         keyed = [
-            [
-                (info.stem, cue)
-                for info, cue in zip(sentence, sentence_cues)
-                if len(info.stem) > 2
-            ]
+            [(info.stem, cue) for info, cue in zip(sentence, sentence_cues) if len(info.stem) > 2]
             for sentence, sentence_cues in zip(infos, cues)
         ]
         nearby: dict[str, Counter[str]] = {}
@@ -284,10 +277,7 @@ class FeatureExtractor:
                 add(index + self.context, 1)
             if index - self.context - 1 >= 0:
                 add(index - self.context - 1, -1)
-            doc_cues = [
-                _other_occurrences(info.stem, cue, nearby, seen)
-                for info, cue in zip(sentence, cues[index])
-            ]
+            doc_cues = [_other_occurrences(info.stem, cue, nearby, seen) for info, cue in zip(sentence, cues[index])]
             result.append(self.sentence_features(sentence, gaz[index], doc_cues))
         return result
 

@@ -39,8 +39,7 @@ ENTITIES_FILE = "entities.tsv"
 
 def _write_stats(path: Path, stats: Mapping[str, StemStats]) -> None:
     lines = (
-        "\t".join((stem, str(s.total), str(s.outside), *map(str, s.types))) + "\n"
-        for stem, s in sorted(stats.items())
+        "\t".join((stem, str(s.total), str(s.outside), *map(str, s.types))) + "\n" for stem, s in sorted(stats.items())
     )
     path.write_text("".join(lines), encoding="utf-8")
 
@@ -95,9 +94,7 @@ class CRFModel(Recognizer):
         gazetteer = load_gazetteer(gazetteer_path)
         self.known_words = gazetteer.words() | entity_words
         context = int(meta.get("options", {}).get("context", CONTEXT))
-        self._extractor = FeatureExtractor(
-            gazetteer, stats, self.known_words, context, from_entries(entities)
-        )
+        self._extractor = FeatureExtractor(gazetteer, stats, self.known_words, context, from_entries(entities))
         # Features look `context` sentences each way, and label propagation as far again.
         self.context = reach(context, context)
         self._tagger = pycrfsuite.Tagger()
@@ -143,10 +140,7 @@ class CRFModel(Recognizer):
         """(BIO label, marginal probability) per word of consecutive sentences."""
         if not sentences:
             return []
-        tagged = [
-            self._tag(features)
-            for features in self._extractor.document_features(sentences)
-        ]
+        tagged = [self._tag(features) for features in self._extractor.document_features(sentences)]
         return propagate(self.stems(sentences), tagged, self._extractor.context, PROPAGATE_MIN_ENTITY)
 
     def stems(self, sentences: list[list[str]]) -> list[list[str]]:
@@ -185,9 +179,7 @@ class CRFModel(Recognizer):
             for t, label in enumerate(tagger.tag()):
                 p = tagger.marginal(label, t)
                 doubtful = label == "O" and p < PROPAGATE_MAX_OUTSIDE
-                alternatives = (
-                    {k: tagger.marginal(k, t) for k in self._labels} if doubtful else None
-                )
+                alternatives = {k: tagger.marginal(k, t) for k in self._labels} if doubtful else None
                 tagged.append(Tagged(label, p, alternatives))
         return tagged
 

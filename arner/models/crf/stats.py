@@ -49,9 +49,7 @@ def count_stats(
     }
 
 
-def entity_names(
-    sentences: Iterable[tuple[list[str], list[str]]], known: frozenset[str]
-) -> list[tuple[str, str]]:
+def entity_names(sentences: Iterable[tuple[list[str], list[str]]], known: frozenset[str]) -> list[tuple[str, str]]:
     """(name, TYPE) of the labelled entity spans, spelled as `match` looks them up,
     sorted by type then name."""
     from seqeval.metrics.sequence_labeling import get_entities
@@ -66,9 +64,7 @@ def entity_names(
 
 
 def _frequency_bucket(n: int) -> str:
-    return (
-        "0" if n == 0 else "1" if n == 1 else "2" if n < 5 else "5" if n < 20 else "20"
-    )
+    return "0" if n == 0 else "1" if n == 1 else "2" if n < 5 else "5" if n < 20 else "20"
 
 
 def stats_features(stats: StemStats | None, prefix: str = "") -> list[str]:

@@ -49,18 +49,14 @@ def out_of_fold_features(
     features: list[list[list[str]]] = []
     for start, end in _folds(len(sentences), folds):
         stats = count_stats(pairs[:start] + pairs[end:])
-        others = list(
-            zip(sentences[:start] + sentences[end:], labels[:start] + labels[end:])
-        )
+        others = list(zip(sentences[:start] + sentences[end:], labels[:start] + labels[end:]))
         entities = from_entries(entity_names(others, known))
         extractor = FeatureExtractor(gazetteer, stats, known, context, entities)
         features.extend(extractor.document_features(sentences[start:end]))
     return features
 
 
-def _entity_words(
-    sentences: list[list[str]], labels: list[list[str]]
-) -> frozenset[str]:
+def _entity_words(sentences: list[list[str]], labels: list[list[str]]) -> frozenset[str]:
     """Normalized words labelled as part of an entity, article clitics stripped."""
     return frozenset(
         strip_proclitics(normalize(word))
@@ -114,14 +110,10 @@ def train(
     gazetteer = load_gazetteer(gazetteer_path)
     entity_words = _entity_words(train_sentences, labels)
     known = gazetteer.words() | entity_words
-    features = out_of_fold_features(
-        train_sentences, labels, gazetteer, known, int(opts["folds"]), context
-    )
+    features = out_of_fold_features(train_sentences, labels, gazetteer, known, int(opts["folds"]), context)
     _fit(features, labels, opts, model_path)
     stemmer = FeatureExtractor(gazetteer, {}, known, context)
-    stats = count_stats(
-        ([stemmer.stem(w) for w in s], l) for s, l in zip(train_sentences, labels)
-    )
+    stats = count_stats(([stemmer.stem(w) for w in words], tags) for words, tags in zip(train_sentences, labels))
     meta = {
         "kind": META_KIND,
         "version": 1,
@@ -177,4 +169,3 @@ def held_out_dev(train_file: Path, crf_dir: Path | None = None) -> tuple[list[li
     else:
         crf = train(sentences[:cut], [[canonical_tag(tag) for tag in tags] for tags in gold[:cut]])
     return sentences[cut:], gold[cut:], crf
-

