@@ -42,7 +42,8 @@ class Failure(click.ClickException):
 
     def __init__(self, error: ArnerError) -> None:
         super().__init__(visible(f"{error.message} ({error.hint})" if error.hint else error.message))
-        self.exit_code = error.exit_code
+        # Click types exit_code as a ClassVar, yet reads it from the instance (as main and CliRunner do).
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
 
 class _OneLineUsage:

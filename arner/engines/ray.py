@@ -220,6 +220,7 @@ def _listing(
             report.existing += 1
         else:
             path, source, relpath = found
+            assert path is not None  # the CLI refuses stdin (`-`) with --engine ray
             items.append({"path": os.path.abspath(path), "source": source, "relpath": relpath})
             skipped_before.append([])
     return items, skipped_before

@@ -20,7 +20,8 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from types import TracebackType
+from typing import BinaryIO, Protocol
 
 from ..errors import InputError
 from .walk import STDIN
@@ -45,6 +46,18 @@ _SURE_COHERENCE = 0.3  # charset-normalizer's language coherence below which a g
 NOT_FILE_ENCODINGS = frozenset({"idna", "punycode", "undefined"})
 
 
+class _Stream(Protocol):
+    """What a Document reads its input from: a binary file, or a sample replayed before one (`_Replay`)."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+    def __enter__(self) -> _Stream: ...
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None, /
+    ) -> object: ...
+
+
 @dataclass
 class Document:
     """One input: where it came from, how it was decoded, and its text in chunks.
@@ -56,7 +69,7 @@ class Document:
     source: str
     encoding: str
     relpath: str
-    _open: Callable[[], BinaryIO] = field(repr=False)
+    _open: Callable[[], _Stream] = field(repr=False)
     _codec: str = field(repr=False, default="")
     warning: str = ""
     # Files and stdin: a leading U+FEFF is a byte-order mark whatever the encoding, not text;
@@ -82,7 +95,7 @@ class Document:
                 consumed += len(raw)
 
 
-def _read(stream: BinaryIO, size: int) -> bytes:
+def _read(stream: _Stream, size: int) -> bytes:
     try:
         return stream.read(size)
     except OSError as error:
@@ -213,7 +226,7 @@ def _drops_bom(codec: str) -> bool:
 
 def _once(replay: _Replay) -> Callable[[], _Replay]:
     """An opener that hands out the one stream of an input, and refuses a second read."""
-    handed = []
+    handed: list[bool] = []
 
     def opener() -> _Replay:
         if handed:

@@ -71,7 +71,7 @@ class Evidence:
         for i, (p, sentence_stems) in enumerate(zip(probs, stems)):
             q = p.copy()
             for k, stem in enumerate(sentence_stems):
-                at, found = places.get(stem, ((), ()))
+                at, found = places.get(stem, ([], []))
                 others = found[bisect_left(at, i - self.window) : bisect_right(at, i + self.window)]
                 if len(others) < 2:
                     continue

@@ -65,6 +65,7 @@ def propagate(
             if kind is None:
                 labelled.append((tag.label, tag.probability))
                 continue
+            assert tag.alternatives is not None  # a kind is found only for a word that `receives`
             previous = labelled[-1][0] if labelled else "O"
             label = ("I-" if previous[2:] == kind else "B-") + kind
             labelled.append((label, tag.alternatives.get(label, 0.0)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import ceil
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from ..errors import ModelError
 from ..types import LABEL, Labelled
 from .base import Recognizer, Settings, torch_threads
 from .decoding import best, viterbi
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ def check_labels(labels: list[str], where: str) -> None:
         )
 
 
-def torch_device(settings: Settings):
+def torch_device(settings: Settings) -> torch.device:
     """The torch device for `settings`."""
     import torch
 
@@ -67,7 +71,7 @@ class TokenClassifier(Recognizer):
     sep_id: int
     pad_id: int
     batch_size: int
-    device: object
+    device: torch.device
     bio_decoding = False  # True: the best BIO-valid label sequence, not each word's best label
     threads: int | None = None  # torch's CPU threads while it runs (`Settings.threads`)
 

@@ -15,7 +15,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeGuard
 
 from ..errors import NotArnerOutput
 from ..types import TYPES
@@ -56,8 +56,12 @@ def _document_fault(value: object) -> str | None:
     return None
 
 
-def _integer(value: object) -> bool:
-    return type(value) is int
+def _integer(value: object) -> TypeGuard[int]:
+    return type(value) is int  # not a bool
+
+
+def _number(value: object) -> TypeGuard[int | float]:
+    return type(value) in (int, float)  # not a bool
 
 
 def _entity_fault(entity: object) -> str | None:
@@ -72,7 +76,7 @@ def _entity_fault(entity: object) -> str | None:
         return "start and end are not the offsets of its text"
     if not _integer(entity.get("line")) or entity["line"] < 1:
         return "no line"
-    if type(score) not in (int, float) or not 0 <= score <= 1:
+    if not _number(score) or not 0 <= score <= 1:
         return "score is not a probability"
     return None
 

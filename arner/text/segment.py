@@ -182,7 +182,7 @@ def sentences(chunks: Iterable[str]) -> Iterator[Sentence]:
     while not done:
         chunk = next(pending, None)
         done = chunk is None
-        if done:
+        if chunk is None:
             cut = len(buffer)
             pieces = _pieces(buffer)
         else:

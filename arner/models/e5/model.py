@@ -152,6 +152,7 @@ class E5Recognizer(TokenClassifier):
         if not self._reads_document:
             return super().predict(sentences)
         self.warm(sentences)
+        assert self.evidence is not None and self.crf is not None  # as `_reads_document` says
         probs = [self._seen[tuple(words)] for words in sentences]
         return self.evidence.apply(
             probs, self.crf.marginals(sentences, self.labels), self.crf.stems(sentences), self.labels

@@ -37,6 +37,9 @@ class _Embedding(nn.Embedding):
 class Q4Embedding(nn.Module):
     """An embedding matrix of Q4_0 rows: an fp16 scale and 32 four-bit values per block."""
 
+    scales: torch.Tensor  # buffers, registered in __init__
+    nibbles: torch.Tensor
+
     def __init__(self, blocks: np.ndarray) -> None:
         super().__init__()
         # blocks: a structured [rows, blocks per row] array with "scale" and "nibbles" fields.

