@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -88,21 +89,7 @@ from .streams import Command, data_output, err_console, translate_errors
 )
 @model_options
 @translate_errors
-def extract(
-    paths,
-    fmt,
-    types,
-    summary,
-    pattern,
-    encoding,
-    output_dir,
-    skip_existing,
-    bidi,
-    engine,
-    ray_address,
-    workers,
-    **options,
-):
+def extract(paths, fmt, types, summary, pattern, encoding, output_dir, skip_existing, bidi, engine, **options):
     """Find entities in files, directories (walked recursively) or stdin (-).
 
     \b
@@ -114,14 +101,11 @@ def extract(
         arner extract news/ -f html > entities.html   # open it in a browser
         arner extract --engine ray --ray-address auto /shared/archive/ -o /shared/out/
     """
-    check_combinations(fmt, summary, output_dir, skip_existing, engine, workers)
+    check_combinations(fmt, summary, output_dir, skip_existing, engine, options["workers"])
     stdout = sys.stdout if output_dir else data_output()
     fmt = fmt or ("table" if stdout is not None and stdout.isatty() else "jsonl")
     stdin = sys.stdin.buffer if sys.stdin is not None else None
-    if not paths:
-        if stdin is None or stdin.isatty():
-            raise click.UsageError("no input: give files or directories, or pipe text into arner extract")
-        paths = ("-",)
+    paths = paths or stdin_input(stdin)
 
     from ..output import make_writer
 
@@ -131,34 +115,23 @@ def extract(
     if output_dir:
         prepare_output_dir(output_dir, paths, pattern, writer.path, stdin)
 
+    # How inputs are found and read, the same on either engine.
+    reading = {"pattern": pattern, "encoding": encoding, "output_dir": output_dir}
     if engine == "ray":
-        report = run_on_ray(
-            paths,
-            writer,
-            options,
-            types,
-            fmt=fmt,
-            pattern=pattern,
-            encoding=encoding,
-            output_dir=output_dir,
-            skip_existing=skip_existing,
-            address=ray_address,
-            workers=workers,
-        )
+        report = run_on_ray(paths, writer, options, types, fmt=fmt, skip_existing=skip_existing, **reading)
     else:
         report = run_here(
-            paths,
-            writer,
-            options,
-            types,
-            pattern=pattern,
-            encoding=encoding,
-            stdin=stdin,
-            existing=writer.path if skip_existing else None,
-            output_dir=output_dir,
+            paths, writer, options, types, stdin=stdin, existing=writer.path if skip_existing else None, **reading
         )
     if report.skipped:
         sys.exit(EXIT_SKIPPED)
+
+
+def stdin_input(stdin: BinaryIO | None) -> tuple[str, ...]:
+    """No paths: read stdin (`-`), if text is piped into it."""
+    if stdin is None or stdin.isatty():
+        raise click.UsageError("no input: give files or directories, or pipe text into arner extract")
+    return ("-",)
 
 
 def check_combinations(
@@ -198,16 +171,23 @@ def run_here(paths, writer, options: dict, types, **run_options):
 
 
 def run_on_ray(paths, writer, options: dict, types, **run_options):
-    """`extract --engine ray`: Ray is imported only here."""
+    """`extract --engine ray`: Ray is imported only here (so are its options, --ray-address and --workers)."""
     if "-" in paths:
         raise click.UsageError("--engine ray reads files and directories, not stdin")
     from .. import engines, models
 
-    ray_engine = engines.load_ray(local=not run_options["address"])
+    ray_engine = engines.load_ray(local=not options["ray_address"])
     args = extractor_args(options, types)
     info = models.resolve(args["model"])
     announce(info, options["quiet"])
     writer.model(info.describe())
     return ray_engine.run(
-        {**args, "model": info.name}, paths, writer, quiet=options["quiet"], console=err_console(), **run_options
+        {**args, "model": info.name},
+        paths,
+        writer,
+        address=options["ray_address"],
+        workers=options["workers"],
+        quiet=options["quiet"],
+        console=err_console(),
+        **run_options,
     )
