@@ -9,7 +9,8 @@ The rows arrive in input order and go into the same writers and Report as the
 local engine. With --output-dir the actors write the files themselves, through
 the same DirectoryWriter, and send back only what the report needs.
 
-`extract_dataset` (in ray_texts.py, named here too) is the same extraction for a Dataset of texts held in Ray.
+`extract_dataset` (ray_texts.py, named here too) is the same extraction for a Dataset of texts held in Ray;
+ray_workers.py sizes the actors of both.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import ray
 import ray.data
 from rich.console import Console
 
-from .. import models
 from ..errors import ArnerError, OutputError
 from ..extractor import Extractor
 from ..inputs.sources import Document
@@ -38,10 +38,9 @@ from ..models import Settings
 from ..output import Writer, make_writer
 from ..types import DocumentDone, DocumentLike, Event, SentenceResult, Skipped
 from .local import Report, drive, open_input
+from .ray_texts import extract_dataset as extract_dataset  # the Dataset API, named here where docs/ray.md points
+from .ray_workers import BATCH, default_workers, for_workers, worker_cpus
 
-# Documents per call of an actor: what one actor holds at a time stays small, while the
-# per-call overhead of Ray stays small next to the labelling of 16 documents.
-BATCH = 16
 # Blocks per actor: enough for Ray to balance uneven documents, few enough to schedule cheaply.
 BLOCKS_PER_WORKER = 64
 
@@ -160,39 +159,6 @@ def run(
         )
 
 
-def worker_cpus(settings: Settings) -> int:
-    """The CPUs each actor reserves: its model's threads (`--threads`, default 1).
-
-    Each actor's model runs that many threads (see for_workers), so by default a node runs one
-    single-threaded copy of the model per core, and `--threads N` one copy per N cores, never
-    more threads than cores. A copy that no node can hold is refused: Ray would wait for it forever.
-    """
-    cpus = settings.threads or 1
-    largest = max((node["Resources"].get("CPU", 0) for node in ray.nodes() if node["Alive"]), default=0)
-    if cpus > largest:
-        raise ArnerError(
-            f"--threads {cpus}: no node of the Ray cluster has that many CPUs (the largest has {largest:g})",
-            "give --threads at most the CPUs of one node",
-        )
-    return cpus
-
-
-def default_workers(cpus: int) -> int:
-    """One copy of the model per `cpus` CPUs of the cluster."""
-    return max(1, int(ray.cluster_resources().get("CPU", 1)) // cpus)
-
-
-def for_workers(extractor_args: dict, cpus: int) -> dict:
-    """The Extractor's arguments with absolute paths (a worker's current folder is not the driver's),
-    and as many threads as the worker has CPUs (not one per core of its node)."""
-    model = extractor_args["model"]
-    if model not in models.NAMED:
-        model = os.path.abspath(model)
-    names = tuple(Path(name).absolute() for name in extractor_args.get("names", ()))
-    settings = replace(extractor_args.get("settings", Settings()), threads=cpus)
-    return {**extractor_args, "model": model, "names": names, "settings": settings}
-
-
 def _listing(
     paths: list[str], pattern: str, existing: Callable[[str], Path] | None, report: Report, output_dir: Path | None
 ) -> tuple[list[dict], list[list[Skipped]]]:
@@ -298,8 +264,3 @@ class _DocumentWorker:
                     events.append(replace(event, text=None))
                 yield Outcome(events, written)
                 events, written = [], 0
-
-
-# The extraction for Datasets of texts lives beside this engine, whose helpers it imports; docs/ray.md
-# names it from here.
-from .ray_texts import extract_dataset as extract_dataset  # noqa: E402

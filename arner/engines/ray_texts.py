@@ -1,5 +1,5 @@
 """`extract_dataset`: the entities of a Ray Dataset of texts, one row per entity, by actors that load
-the Extractor once (the files engine is ray.py)."""
+the Extractor once (the engine for files is ray.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ..extractor import Extractor
 from ..inputs.sources import text_document
 from ..models import Settings
 from ..types import TYPES, SentenceResult
-from .ray import BATCH, for_workers, worker_cpus
+from .ray_workers import BATCH, for_workers, worker_cpus
 
 ENTITY_SCHEMA = {
     "text": pa.string(),
