@@ -25,27 +25,17 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 
 from . import models
-from .errors import InputError
 from .inputs.sources import Document, text_document
 from .models import Settings
 from .names import SHIPPED, Lexicon
-from .text import segment
+from .reading import Pending, ReadAhead, pending_sentences, take_window
 from .text.normalize import fold, has_arabic_letter
 from .text.spans import MIN_SCORE, Span, bio_spans, scored_spans, sentence_entities, span_labels, without_function_words
 from .types import TYPES, DocumentDone, Entity, Event, Labelled, Sentence, SentenceResult, Skipped
-
-
-@dataclass
-class _Pending:
-    document: Document
-    sentence: Sentence | None = None
-    error: InputError | None = None
-    text: str | None = None
 
 
 class Extractor:
@@ -147,12 +137,12 @@ class Extractor:
         if self.context > 0:
             yield from self._by_document(inputs, keep_text)
             return
-        pending = _pending(inputs, keep_text)
+        pending = pending_sentences(inputs, keep_text)
         while True:
-            window = _take_window(pending, self.window)
+            window = take_window(pending, self.window)
             if not window:
                 return
-            folded = _folded(item.sentence.texts for item in window if isinstance(item, _Pending) and item.sentence)
+            folded = _folded(item.sentence.texts for item in window if isinstance(item, Pending) and item.sentence)
             results = zip(folded, self._predict(folded))
             for item in window:
                 if isinstance(item, Skipped):
@@ -165,13 +155,13 @@ class Extractor:
     def _by_document(self, inputs: Iterable[Document | Skipped], keep_text: bool) -> Iterator[Event]:
         """Each document labelled alone. Short ones are read ahead, up to `window` sentences in
         all, so that a model with `warm` (e5) runs their sentences through its encoder together."""
-        group: list[Skipped | _Read] = []
+        group: list[Skipped | ReadAhead] = []
         sentences = 0
         for item in inputs:
             if isinstance(item, Skipped):
                 group.append(item)
                 continue
-            read = _Read(item, keep_text)
+            read = ReadAhead(item, keep_text)
             read.head = list(islice(read.reader, self.window + self.context + 1))
             whole = len(read.head) <= self.window + self.context
             if whole:
@@ -184,12 +174,12 @@ class Extractor:
                 yield from self._document(read)
         yield from self._group(group)
 
-    def _group(self, group: list[Skipped | _Read]) -> Iterator[Event]:
+    def _group(self, group: list[Skipped | ReadAhead]) -> Iterator[Event]:
         with self._model_lock:  # a generator: a model that does not warm up folds nothing
             self.recognizer.warm(
                 [fold(word) for word in sentence.texts]
                 for read in group
-                if isinstance(read, _Read)
+                if isinstance(read, ReadAhead)
                 for sentence in read.head
             )
         for entry in group:
@@ -198,7 +188,7 @@ class Extractor:
             else:
                 yield from self._document(entry)
 
-    def _document(self, read: _Read) -> Iterator[Event]:
+    def _document(self, read: ReadAhead) -> Iterator[Event]:
         """One document in stretches of `window` sentences, each with `context` around it."""
         sentences = chain(read.head, read.reader)
         before: deque[Sentence] = deque(maxlen=self.context)
@@ -252,67 +242,3 @@ def _arabic_only(words: list[str], labelled: Labelled) -> Labelled:
         if any(ch.isalpha() for word in span for ch in word) and not any(map(has_arabic_letter, span)):
             out[first:last] = [("O", prob) for _, prob in labelled[first:last]]
     return out
-
-
-class _Read:
-    """A document being read: the sentences read ahead (`head`), then the rest (`reader`)."""
-
-    def __init__(self, document: Document, keep_text: bool) -> None:
-        self.document = document
-        self.kept: list[str] | None = [] if keep_text else None
-        self.reader = _Sentences(document, self.kept)
-        self.head: list[Sentence] = []
-
-
-class _Sentences:
-    """A document's sentences; a decoding error ends them and is kept in `error`."""
-
-    def __init__(self, document: Document, kept: list[str] | None) -> None:
-        self._sentences = segment.sentences(_chunks(document, kept))
-        self.error: InputError | None = None
-
-    def __iter__(self) -> Iterator[Sentence]:
-        return self
-
-    def __next__(self) -> Sentence:
-        if self.error is not None:
-            raise StopIteration
-        try:
-            return next(self._sentences)
-        except InputError as error:
-            self.error = error
-            raise StopIteration from None
-
-
-def _chunks(document: Document, kept: list[str] | None) -> Iterator[str]:
-    """The document's text as segmentation reads it, also added to `kept` when
-    that is a list: an input is read once (stdin cannot be read again)."""
-    for chunk in document.chunks():
-        if kept is not None:
-            kept.append(chunk)
-        yield chunk
-
-
-def _pending(inputs: Iterable[Document | Skipped], keep_text: bool) -> Iterator[_Pending | Skipped]:
-    for document in inputs:
-        if isinstance(document, Skipped):
-            yield document
-            continue
-        kept: list[str] | None = [] if keep_text else None
-        reader = _Sentences(document, kept)
-        for sentence in reader:
-            yield _Pending(document, sentence)
-        yield _Pending(document, error=reader.error, text=None if kept is None else "".join(kept))
-
-
-def _take_window(items: Iterator[_Pending | Skipped], size: int) -> list[_Pending | Skipped]:
-    """Items up to and including the `size`-th sentence."""
-    window: list[_Pending | Skipped] = []
-    sentences = 0
-    for item in items:
-        window.append(item)
-        if isinstance(item, _Pending) and item.sentence is not None:
-            sentences += 1
-            if sentences >= size:
-                break
-    return window

@@ -1,5 +1,6 @@
-"""The `arner` command line: commands (`commands`), their shared options (`options`) and the
-streams and error handling every command shares (`streams`)."""
+"""The `arner` command line: the command group (`commands`), a module per command (`extract`,
+`evaluate`, `train`, `view`, `installed`), their shared options (`options`) and the streams and
+error handling every command shares (`streams`)."""
 
 from .commands import cli
 

@@ -20,74 +20,77 @@ if TYPE_CHECKING:
     from ..models import ModelInfo
 
 
+# Options shared by every command that runs a model, in --help's order.
+MODEL_OPTIONS = [
+    click.option(
+        "-m",
+        "--model",
+        envvar="ARNER_MODEL",
+        show_envvar=True,
+        metavar="NAME|PATH",
+        help=", ".join(f"{name} ({named.about})" if named.about else name for name, named in NAMED.items())
+        + f", or a model folder. Default: {' if installed, else '.join(DEFAULT_ORDER)}.",
+    ),
+    click.option(
+        "--device",
+        type=click.Choice(DEVICES),
+        default=Settings.device,
+        envvar="ARNER_DEVICE",
+        show_envvar=True,
+        show_default=True,
+        help="Where neural models run.",
+    ),
+    click.option(
+        "--batch-size",
+        type=click.IntRange(1, 4096),
+        default=Settings.batch_size,
+        envvar="ARNER_BATCH_SIZE",
+        show_envvar=True,
+        show_default=True,
+        help="Sentences per forward pass of a neural model (the CRF ignores it).",
+    ),
+    click.option(
+        "--threads",
+        type=click.IntRange(1, 256),
+        envvar="ARNER_THREADS",
+        show_envvar=True,
+        help="CPU threads for neural models (default: one per core, and waiting threads sleep, see OMP_WAIT_POLICY; "
+        "with --engine ray, 1 per worker).",
+    ),
+    click.option(
+        "--quantize", is_flag=True, help="Dynamic int8 linear layers on CPU: faster, slightly different labels."
+    ),
+    click.option(
+        "--names",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        multiple=True,
+        help="A list of known names (name<TAB>TYPE per line) to label wherever they occur. Repeatable.",
+    ),
+    click.option(
+        "--min-score",
+        type=click.FloatRange(0, 1),
+        default=MIN_SCORE,
+        envvar="ARNER_MIN_SCORE",
+        show_envvar=True,
+        show_default=True,
+        metavar="P",
+        help="Leave out entities whose score (the model's calibrated probability that the entity is right) is "
+        "below P; 0 shows everything. The default maximizes e5's F1 on ANERcorp dev.",
+    ),
+    click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        envvar="ARNER_QUIET",
+        show_envvar=True,
+        help="Print nothing on stderr but errors.",
+    ),
+]
+
+
 def model_options(command: Callable) -> Callable:
     """Options shared by every command that runs a model."""
-    decorators = [
-        click.option(
-            "-m",
-            "--model",
-            envvar="ARNER_MODEL",
-            show_envvar=True,
-            metavar="NAME|PATH",
-            help=", ".join(f"{name} ({named.about})" if named.about else name for name, named in NAMED.items())
-            + f", or a model folder. Default: {' if installed, else '.join(DEFAULT_ORDER)}.",
-        ),
-        click.option(
-            "--device",
-            type=click.Choice(DEVICES),
-            default=Settings.device,
-            envvar="ARNER_DEVICE",
-            show_envvar=True,
-            show_default=True,
-            help="Where neural models run.",
-        ),
-        click.option(
-            "--batch-size",
-            type=click.IntRange(1, 4096),
-            default=Settings.batch_size,
-            envvar="ARNER_BATCH_SIZE",
-            show_envvar=True,
-            show_default=True,
-            help="Sentences per forward pass of a neural model (the CRF ignores it).",
-        ),
-        click.option(
-            "--threads",
-            type=click.IntRange(1, 256),
-            envvar="ARNER_THREADS",
-            show_envvar=True,
-            help="CPU threads for neural models (default: one per core, and waiting threads sleep, see OMP_WAIT_POLICY; "
-            "with --engine ray, 1 per worker).",
-        ),
-        click.option(
-            "--quantize", is_flag=True, help="Dynamic int8 linear layers on CPU: faster, slightly different labels."
-        ),
-        click.option(
-            "--names",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            multiple=True,
-            help="A list of known names (name<TAB>TYPE per line) to label wherever they occur. Repeatable.",
-        ),
-        click.option(
-            "--min-score",
-            type=click.FloatRange(0, 1),
-            default=MIN_SCORE,
-            envvar="ARNER_MIN_SCORE",
-            show_envvar=True,
-            show_default=True,
-            metavar="P",
-            help="Leave out entities whose score (the model's calibrated probability that the entity is right) is "
-            "below P; 0 shows everything. The default maximizes e5's F1 on ANERcorp dev.",
-        ),
-        click.option(
-            "-q",
-            "--quiet",
-            is_flag=True,
-            envvar="ARNER_QUIET",
-            show_envvar=True,
-            help="Print nothing on stderr but errors.",
-        ),
-    ]
-    for decorator in reversed(decorators):
+    for decorator in reversed(MODEL_OPTIONS):
         command = decorator(command)
     return command
 

@@ -26,7 +26,7 @@ from ..extractor import Extractor
 from ..inputs.sources import Document, open_document, stdin_document
 from ..inputs.walk import find_inputs
 from ..output import Writer, entity_count
-from ..types import DocumentDone, Event, SentenceResult, Skipped
+from ..types import DocumentDone, Event, Failure, SentenceResult, Skipped
 
 
 @dataclass
@@ -131,9 +131,7 @@ def drive(
     """Feed events to the writer and count them into `report`, whichever engine made them."""
     many = len(paths) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
     progress = _progress(console) if many and not quiet and console.is_terminal else None
-    if progress:
-        total = sum(not isinstance(found, Skipped) for found in find_inputs(paths, pattern, avoid=output_dir))
-        task = progress.add_task("documents", total=total)
+    task = progress.add_task("documents", total=_count_inputs(paths, pattern, output_dir)) if progress else None
 
     def skip(item: Skipped) -> None:
         report.skipped.append(item)
@@ -150,25 +148,14 @@ def drive(
                 writer.sentence(event)
                 found += len(event.entities)
             elif isinstance(event, DocumentDone):
-                error = event.error
-                try:
-                    # The bar is taken down while a document is written: at a terminal stdout and stderr
-                    # share the screen, and a table printed under a live bar keeps its last frame.
-                    if progress:
-                        progress.stop()
-                    writer.document(event)
-                except OutputError as failure:
-                    error = error or failure
-                finally:
-                    if progress:
-                        progress.start()
+                error = _write_document(writer, event, progress)
                 if error is not None:
                     skip(Skipped(event.document.source, error.message))
                 else:
                     report.read += 1
                     report.entities += found
                 found = 0
-                if progress:
+                if progress and task is not None:
                     progress.advance(task)
         writer.close()
     except KeyboardInterrupt:
@@ -180,6 +167,28 @@ def drive(
     if many and not quiet:
         console.print(report.line())
     return report
+
+
+def _count_inputs(paths: list[str], pattern: str, output_dir: Path | None) -> int:
+    """The documents a run will read, for the progress bar's total (inputs that will be skipped do not count)."""
+    return sum(not isinstance(found, Skipped) for found in find_inputs(paths, pattern, avoid=output_dir))
+
+
+def _write_document(writer: Writer, done: DocumentDone, progress: Progress | None) -> Failure | None:
+    """Hand a finished document to the writer; the error that skips it: its own, else the writer's."""
+    error = done.error
+    try:
+        # The bar is taken down while a document is written: at a terminal stdout and stderr
+        # share the screen, and a table printed under a live bar keeps its last frame.
+        if progress:
+            progress.stop()
+        writer.document(done)
+    except OutputError as failure:
+        error = error or failure
+    finally:
+        if progress:
+            progress.start()
+    return error
 
 
 def _progress(console: Console) -> Progress:

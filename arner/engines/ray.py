@@ -9,7 +9,8 @@ The rows arrive in input order and go into the same writers and Report as the
 local engine. With --output-dir the actors write the files themselves, through
 the same DirectoryWriter, and send back only what the report needs.
 
-`extract_dataset` is the same extraction for a Dataset of texts held in Ray.
+`extract_dataset` (ray_texts.py, named here too) is the same extraction for a Dataset of texts held in Ray;
+ray_workers.py sizes the actors of both.
 """
 
 from __future__ import annotations
@@ -25,36 +26,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
 import ray
 import ray.data
 from rich.console import Console
 
-from .. import models
 from ..errors import ArnerError, OutputError
 from ..extractor import Extractor
-from ..inputs.sources import Document, text_document
+from ..inputs.sources import Document
 from ..inputs.walk import find_inputs
 from ..models import Settings
 from ..output import Writer, make_writer
-from ..types import TYPES, DocumentDone, DocumentLike, Event, SentenceResult, Skipped
+from ..types import DocumentDone, DocumentLike, Event, SentenceResult, Skipped
 from .local import Report, drive, open_input
+from .ray_texts import extract_dataset as extract_dataset  # the Dataset API, named here where docs/ray.md points
+from .ray_workers import BATCH, default_workers, for_workers, worker_cpus
 
-# Documents per call of an actor: what one actor holds at a time stays small, while the
-# per-call overhead of Ray stays small next to the labelling of 16 documents.
-BATCH = 16
 # Blocks per actor: enough for Ray to balance uneven documents, few enough to schedule cheaply.
 BLOCKS_PER_WORKER = 64
-ENTITY_SCHEMA = {
-    "text": pa.string(),
-    "type": pa.string(),
-    "start": pa.int64(),
-    "end": pa.int64(),
-    "line": pa.int64(),
-    "sentence": pa.int64(),
-    "score": pa.float64(),
-    "normalized": pa.string(),
-}
 
 
 @dataclass(frozen=True)
@@ -150,7 +138,7 @@ def run(
         cpus = worker_cpus(extractor_args.get("settings", Settings()))
         outcomes = _outcomes(
             items,
-            _for_workers(extractor_args, cpus),
+            for_workers(extractor_args, cpus),
             encoding,
             fmt,
             output_dir and output_dir.absolute(),
@@ -169,39 +157,6 @@ def run(
             quiet=quiet,
             console=console,
         )
-
-
-def worker_cpus(settings: Settings) -> int:
-    """The CPUs each actor reserves: its model's threads (`--threads`, default 1).
-
-    Each actor's model runs that many threads (see _for_workers), so by default a node runs one
-    single-threaded copy of the model per core, and `--threads N` one copy per N cores, never
-    more threads than cores. A copy that no node can hold is refused: Ray would wait for it forever.
-    """
-    cpus = settings.threads or 1
-    largest = max((node["Resources"].get("CPU", 0) for node in ray.nodes() if node["Alive"]), default=0)
-    if cpus > largest:
-        raise ArnerError(
-            f"--threads {cpus}: no node of the Ray cluster has that many CPUs (the largest has {largest:g})",
-            "give --threads at most the CPUs of one node",
-        )
-    return cpus
-
-
-def default_workers(cpus: int) -> int:
-    """One copy of the model per `cpus` CPUs of the cluster."""
-    return max(1, int(ray.cluster_resources().get("CPU", 1)) // cpus)
-
-
-def _for_workers(extractor_args: dict, cpus: int) -> dict:
-    """The Extractor's arguments with absolute paths (a worker's current folder is not the driver's),
-    and as many threads as the worker has CPUs (not one per core of its node)."""
-    model = extractor_args["model"]
-    if model not in models.NAMED:
-        model = os.path.abspath(model)
-    names = tuple(Path(name).absolute() for name in extractor_args.get("names", ()))
-    settings = replace(extractor_args.get("settings", Settings()), threads=cpus)
-    return {**extractor_args, "model": model, "names": names, "settings": settings}
 
 
 def _listing(
@@ -310,62 +265,3 @@ class _DocumentWorker:
                     events.append(replace(event, text=None))
                 yield Outcome(events, written)
                 events, written = [], 0
-
-
-def extract_dataset(
-    ds: ray.data.Dataset,
-    text_column: str = "text",
-    model: str | None = None,
-    id_column: str | None = None,
-    *,
-    types: Iterable[str] = TYPES,
-    names: Iterable[Path] = (),
-    settings: Settings = Settings(),
-    workers: int | None = None,
-) -> ray.data.Dataset:
-    """A Dataset of the entities in `ds[text_column]`, one row per entity with the jsonl fields.
-
-    `source` is the row's `id_column` value (same type), or "<text>" without one. Lazy, like
-    any Dataset; `workers` fixes the number of actors (default: as many as the cluster allows).
-
-    >>> texts = ray.data.read_parquet("s3://archive/articles/")               # doctest: +SKIP
-    >>> extract_dataset(texts, id_column="url").write_parquet("s3://archive/entities/")  # doctest: +SKIP
-    """
-    cpus = worker_cpus(settings)
-    extractor_args = _for_workers(
-        {"model": models.resolve(model).name, "settings": settings, "types": tuple(types), "names": tuple(names)}, cpus
-    )
-    return ds.map_batches(
-        _TextWorker,
-        fn_constructor_args=(extractor_args, text_column, id_column),
-        batch_size=BATCH,
-        batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(size=workers) if workers else ray.data.ActorPoolStrategy(),
-        num_cpus=cpus,
-    )
-
-
-class _TextWorker:
-    """An actor: loads the Extractor once, then turns batches of texts into entity rows."""
-
-    def __init__(self, extractor_args: dict, text_column: str, id_column: str | None) -> None:
-        self.extractor = Extractor(**extractor_args)
-        self.text_column = text_column
-        self.id_column = id_column
-
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        texts = batch.column(self.text_column).to_pylist()
-        if self.id_column:
-            ids, id_type = batch.column(self.id_column).to_pylist(), batch.schema.field(self.id_column).type
-        else:
-            ids, id_type = ["<text>"] * len(texts), pa.string()
-        rows: dict[str, list] = {"source": [], **{name: [] for name in ENTITY_SCHEMA}}
-        # The document's source is its row number in the batch, to find its id again.
-        documents = [text_document(text or "", str(number)) for number, text in enumerate(texts)]
-        for event in self.extractor.stream(documents):
-            if isinstance(event, SentenceResult):
-                for entity in event.entities:
-                    rows["source"].append(ids[int(event.document.source)])
-                    for name in ENTITY_SCHEMA:
-                        rows[name].append(getattr(entity, name))
-        return pa.table(rows, schema=pa.schema({"source": id_type, **ENTITY_SCHEMA}))

@@ -126,27 +126,7 @@ def _walk(
     stack: list[tuple[FileKey, Iterator[os.DirEntry]]] = []
     on_path: set[FileKey] = set()
 
-    def enter(folder: Path) -> Skipped | None:
-        try:
-            info = folder.stat()
-        except OSError as error:
-            return Skipped(display_name(str(folder)), _missing(folder, error))
-        key = (info.st_dev, info.st_ino)
-        if key == avoided and stack:
-            return None
-        if key in on_path:
-            return Skipped(display_name(str(folder)), "symlink loop (leads back to a folder above it)")
-        try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError as error:
-            return Skipped(display_name(str(folder)), error.strerror or str(error))
-        stack.append((key, iter(entries)))
-        on_path.add(key)
-        entered.add(key)
-        return None
-
-    problem = enter(root)
+    problem = _enter(root, avoided, stack, on_path, entered)
     if problem:
         matched[0] += 1  # the folder itself is reported: the glob is not to blame
         yield problem
@@ -166,13 +146,42 @@ def _walk(
             yield Skipped(display_name(str(child)), _missing(child, error))
             continue
         if is_dir:
-            problem = enter(child)
+            problem = _enter(child, avoided, stack, on_path, entered)
             if problem:
                 yield problem
             continue
         found = _file(child, entry.is_symlink(), pattern, root, matched)
         if found is not None:
             yield found
+
+
+def _enter(
+    folder: Path,
+    avoided: FileKey | None,
+    stack: list[tuple[FileKey, Iterator[os.DirEntry]]],
+    on_path: set[FileKey],
+    entered: set[FileKey],
+) -> Skipped | None:
+    """Push `folder`'s entries onto the walk's `stack`; why it cannot be read, or None (also for the
+    avoided folder below the root, which is passed over)."""
+    try:
+        info = folder.stat()
+    except OSError as error:
+        return Skipped(display_name(str(folder)), _missing(folder, error))
+    key = (info.st_dev, info.st_ino)
+    if key == avoided and stack:
+        return None
+    if key in on_path:
+        return Skipped(display_name(str(folder)), "symlink loop (leads back to a folder above it)")
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        return Skipped(display_name(str(folder)), error.strerror or str(error))
+    stack.append((key, iter(entries)))
+    on_path.add(key)
+    entered.add(key)
+    return None
 
 
 def takes(name: str, pattern: str) -> bool:

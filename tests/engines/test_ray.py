@@ -233,7 +233,7 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster, corpus, loca
 def test_workers_default_to_one_per_cpu_and_a_copy_no_node_holds_is_refused(ray_engine):
     assert ray_engine.default_workers(ray_engine.worker_cpus(Settings())) == 2
     assert ray_engine.worker_cpus(Settings(threads=1)) == 1
-    assert ray_engine._for_workers({"model": "builtin"}, 2)["settings"].threads == 2  # a worker's threads: its CPUs
+    assert ray_engine.for_workers({"model": "builtin"}, 2)["settings"].threads == 2  # a worker's threads: its CPUs
     result = extract("ray", "--threads", "2", SAMPLE_DATA)
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.splitlines()[-1] == ("Error: --threads 2: no node of the Ray cluster has that many CPUs "

@@ -231,10 +231,22 @@ def load_encoder(path: Path | None = None, layers: int | None = None) -> Encoder
         raise ValueError(f"unsupported block size {block}")
     # The embedding matrix has more rows (vocab) than the tokenizer has pieces: padding.
     n_pieces, bos, eos, pad, unk = read.take("5i")
+    pieces, scores, char_map = _read_vocabulary(read, n_pieces)
+    tensors, word_blocks = _read_tensors(read, hidden, ffn, vocab, layers_read)
+
+    # eps is stored as float32 1e-12; GELU is erf's, as in e5.c; positions count from 0
+    # (BERT style, not XLM-R's offset 2).
+    config = EncoderConfig(hidden, layers_read, heads, ffn, vocab, positions, float(np.float32(eps)))
+    special = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
+    return Encoder(config, tensors, word_blocks, Tokenizer(pieces, scores, char_map, special))
+
+
+def _read_vocabulary(read: _Reader, n_pieces: int) -> tuple[list[str], np.ndarray, dict[str, str]]:
+    """The tokenizer's pieces and their scores, and its character normalization map."""
     (blob_length,) = read.take("Q")
     offsets = read.array("<u4", n_pieces + 1)
     scores = read.array("<f4", n_pieces)
-    blob = data[read.at : read.at + blob_length]
+    blob = read.data[read.at : read.at + blob_length]
     read.at += blob_length
     pieces = _split_utf8(blob, offsets)
 
@@ -245,7 +257,13 @@ def load_encoder(path: Path | None = None, layers: int | None = None) -> Encoder
         code, n_out = read.take("IB")
         char_map[chr(code)] = "".join(map(chr, read.take(f"{n_out}I")))
     assert read.at == end
+    return pieces, scores, char_map
 
+
+def _read_tensors(
+    read: _Reader, hidden: int, ffn: int, vocab: int, layers_read: int
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The weights by state name (float32; layers from `layers_read` on skipped) and the Q4_0 word embeddings."""
     (n_tensors,) = read.take("i")
     tensors = {}
     word_blocks = None
@@ -254,7 +272,7 @@ def load_encoder(path: Path | None = None, layers: int | None = None) -> Encoder
         name = read.data[read.at : read.at + name_length].decode()
         read.at += name_length
         kind, count, offset, size = read.take("BIQQ")
-        raw = np.frombuffer(data, dtype=np.uint8, count=size, offset=offset)
+        raw = np.frombuffer(read.data, dtype=np.uint8, count=size, offset=offset)
         if name == "emb.word" and kind == _Q4:
             word_blocks = raw.view(_Q4_BLOCK_DTYPE).reshape(vocab, hidden // BLOCK)
             continue
@@ -276,9 +294,4 @@ def load_encoder(path: Path | None = None, layers: int | None = None) -> Encoder
         tensors[state_name] = array
     if word_blocks is None:
         raise ValueError("the encoder file has no Q4_0 word embeddings")
-
-    # eps is stored as float32 1e-12; GELU is erf's, as in e5.c; positions count from 0
-    # (BERT style, not XLM-R's offset 2).
-    config = EncoderConfig(hidden, layers_read, heads, ffn, vocab, positions, float(np.float32(eps)))
-    special = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
-    return Encoder(config, tensors, word_blocks, Tokenizer(pieces, scores, char_map, special))
+    return tensors, word_blocks

