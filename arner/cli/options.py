@@ -58,7 +58,9 @@ MODEL_OPTIONS = [
         "with --engine ray, 1 per worker).",
     ),
     click.option(
-        "--quantize", is_flag=True, help="Dynamic int8 linear layers on CPU: faster, slightly different labels."
+        "--quantize",
+        is_flag=True,
+        help="Dynamic int8 linear layers on CPU: faster, F1 about 0.01 lower, and labels that depend on the sentences batched together.",
     ),
     click.option(
         "--names",
