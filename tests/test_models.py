@@ -9,6 +9,8 @@ from arner import models
 from arner.cli import cli
 from arner.models.base import Recognizer
 
+from .helpers.corpus import tiny_conll
+
 
 def test_a_model_declares_what_it_can_do_with_defaults():
     from arner.models.bert import BertRecognizer
@@ -45,9 +47,7 @@ def test_a_model_not_installed_is_listed_with_its_published_score(monkeypatch, t
 
 
 def test_train_records_scores_in_meta_through_one_path(tmp_path):
-    train = tmp_path / "train.conll"
-    train.write_text("".join(f"زار O\n{name} B-{kind}\nأمس O\n\n" for name, kind in
-                             [("بغداد", "LOC"), ("الكاظمي", "PER"), ("البصرة", "LOC")] * 4), encoding="utf-8")
+    train = tiny_conll(tmp_path / "train.conll", [("بغداد", "LOC"), ("الكاظمي", "PER"), ("البصرة", "LOC")])
     out = tmp_path / "model"
     result = CliRunner().invoke(cli, ["train", str(train), "-o", str(out), "--test", f"mine={train}", "-q"])
     assert result.exit_code == 0, result.output

@@ -39,3 +39,9 @@ def make_conll(path: Path, count: int = 20) -> Path:
     path.write_text("".join("".join(f"{w} {t}\n" for w, t in zip(s, l)) + "\n" for s, l in zip(sentences, labels)),
                     encoding="utf-8")
     return path
+
+
+def tiny_conll(path: Path, names: list[tuple[str, str]], repeat: int = 4) -> Path:
+    """A CoNLL file of `زار NAME أمس` sentences, NAME labelled B-KIND, each pair `repeat` times."""
+    path.write_text("".join(f"زار O\n{name} B-{kind}\nأمس O\n\n" for name, kind in names * repeat), encoding="utf-8")
+    return path

@@ -9,10 +9,11 @@ from click.testing import CliRunner
 
 from arner import Extractor, models
 from arner.cli import cli
-from arner.types import SentenceResult
 from arner.engines.local import Report, documents
+from arner.types import SentenceResult
 
 from ..helpers import SAMPLE_DATA, SHARED
+from ..helpers.corpus import tiny_conll
 
 ANERCORP_TEST = SHARED / "data" / "anercorp" / "test.txt"
 # The F1 measured when the model was committed (meta.json, README), minus one point.
@@ -88,9 +89,7 @@ def test_train_a_model_and_use_it(tmp_path):
 def test_train_records_what_evaluate_gives_not_the_raw_labels(tmp_path):
     # Gold and the CRF both call في a place; users never get a function word alone as an entity,
     # so the recorded score must count it missed, as `arner evaluate` does.
-    train = tmp_path / "train.conll"
-    train.write_text("".join(f"زار O\n{name} B-{kind}\nأمس O\n\n" for name, kind in
-                             [("بغداد", "LOC"), ("الكاظمي", "PERS"), ("في", "LOC")] * 4), encoding="utf-8")
+    train = tiny_conll(tmp_path / "train.conll", [("بغداد", "LOC"), ("الكاظمي", "PERS"), ("في", "LOC")])
     out = tmp_path / "model"
     result = CliRunner().invoke(cli, ["train", str(train), "-o", str(out), "--test", f"mine={train}", "-q"])
     assert result.exit_code == 0, result.stderr
